@@ -1,0 +1,76 @@
+//! PDQ throughput on in-memory RGB buffers (the sizes of a small square, a
+//! typical shared photo and a 12 MP phone photo) and decode + hash of JPEGs.
+//! Both pipelines are measured so the streaming filter's gain is visible.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use percept::hash::pdq::{self, Pipeline, Profile};
+use percept::input::{decode_bytes, DecodeOptions};
+use percept::{PixelFormat, PixelView};
+
+fn photo_like(w: usize, h: usize) -> Vec<u8> {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut out = Vec::with_capacity(w * h * 3);
+    for y in 0..h {
+        for x in 0..w {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let noise = (state >> 59) as usize;
+            for c in 0..3 {
+                out.push(((x * (c + 1) / 7 + y * (3 - c) / 5 + noise) % 256) as u8);
+            }
+        }
+    }
+    out
+}
+
+fn hash_rgb(c: &mut Criterion) {
+    let mut group = c.benchmark_group("pdq_hash_rgb");
+    group.sample_size(10);
+    for (w, h) in [(512usize, 512usize), (1600, 1004), (4032, 3024)] {
+        let data = photo_like(w, h);
+        let view = PixelView::packed(&data, w as u32, h as u32, PixelFormat::Rgb8).unwrap();
+        group.throughput(Throughput::Elements((w * h) as u64));
+        for (name, pipeline) in [
+            ("streaming", Pipeline::Streaming),
+            ("reference_layout", Pipeline::ReferenceLayout),
+        ] {
+            group.bench_with_input(BenchmarkId::new(name, format!("{w}x{h}")), &view, |b, v| {
+                b.iter(|| pdq::hash_with(black_box(v), Profile::FullResolution, pipeline))
+            });
+        }
+        group.bench_with_input(
+            BenchmarkId::new("dihedral", format!("{w}x{h}")),
+            &view,
+            |b, v| b.iter(|| pdq::hash_dihedral(black_box(v), Profile::FullResolution)),
+        );
+    }
+    group.finish();
+}
+
+fn decode_and_hash(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files = [
+        root.join("testdata/images/waves-320x240-q85.jpg"),
+        root.join("../shared/reference/pdq/data/bridge-mods/aaa-orig.jpg"),
+    ];
+    let mut group = c.benchmark_group("pdq_decode_and_hash_jpeg");
+    group.sample_size(10);
+    for file in files.iter().filter(|f| f.exists()) {
+        let bytes = std::fs::read(file).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let img = decode_bytes(black_box(&bytes), &DecodeOptions::default()).unwrap();
+                pdq::hash(&img.view(), Profile::FullResolution)
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, hash_rgb, decode_and_hash);
+criterion_main!(benches);

@@ -1,0 +1,53 @@
+#!/usr/bin/env python3
+"""Regenerates the sample images in testdata/images/ (deterministic).
+
+Every image is made here from arithmetic and a seeded generator, so the
+project owns them outright. Needs numpy and Pillow:
+    pip install numpy pillow
+    python3 scripts/make_testdata.py
+"""
+import os
+
+import numpy as np
+from PIL import Image
+
+OUT = os.path.join(os.path.dirname(__file__), "..", "testdata", "images")
+
+
+def smooth(h, w, seed, noise=6.0):
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:h, 0:w].astype(np.float64)
+    chans = []
+    for c in range(3):
+        v = np.zeros((h, w))
+        for _ in range(5):
+            fx, fy = rng.uniform(0.5, 6.0, 2) / max(h, w)
+            ph = rng.uniform(0, 2 * np.pi)
+            v += rng.uniform(20, 50) * np.sin(2 * np.pi * (fx * x * 3 + fy * y * 2) + ph)
+        v += rng.normal(0, noise, (h, w))
+        chans.append(v)
+    img = np.stack(chans, axis=-1)
+    img = (img - img.min()) / (img.max() - img.min()) * 235 + 10
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    a = smooth(240, 320, 1)
+    Image.fromarray(a).save(os.path.join(OUT, "waves-320x240.png"), optimize=True)
+    # The same picture rotated and mirrored: PDQ's dihedral hashes find them.
+    Image.fromarray(np.rot90(a).copy()).save(os.path.join(OUT, "waves-320x240-rot90.png"), optimize=True)
+    Image.fromarray(a[:, ::-1].copy()).save(os.path.join(OUT, "waves-320x240-mirrored.png"), optimize=True)
+    # A lossy copy: a few bits away from the original.
+    Image.fromarray(a).save(os.path.join(OUT, "waves-320x240-q85.jpg"), quality=85)
+    b = smooth(150, 200, 2)
+    Image.fromarray(b).convert("L").save(os.path.join(OUT, "grey-200x150.png"), optimize=True)
+    c = smooth(300, 180, 3, noise=20.0)
+    rgba = np.dstack([c, np.full(c.shape[:2], 255, np.uint8)])
+    Image.fromarray(rgba, "RGBA").save(os.path.join(OUT, "other-rgba-180x300.png"), optimize=True)
+    Image.fromarray(np.full((64, 64, 3), 128, np.uint8)).save(os.path.join(OUT, "flat-64x64.png"))
+    Image.fromarray(smooth(4, 4, 4)).save(os.path.join(OUT, "tiny-4x4.png"))
+
+
+if __name__ == "__main__":
+    main()

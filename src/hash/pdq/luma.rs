@@ -1,0 +1,93 @@
+//! Luma rows, computed exactly as the reference's `fillFloatLumaFromRGB` /
+//! `fillFloatLumaFromGrey`.
+
+use crate::input::Channels;
+use crate::input::PixelView;
+
+// The reference declares `const float c = 0.299;`: the double literal rounded
+// once to float. Written the same way here so no other rounding can creep in.
+pub(crate) const LUMA_FROM_R: f32 = 0.299_f64 as f32;
+pub(crate) const LUMA_FROM_G: f32 = 0.587_f64 as f32;
+pub(crate) const LUMA_FROM_B: f32 = 0.114_f64 as f32;
+
+/// The RGB path: `(R*r + G*g) + B*b` in binary32, left to right, each product
+/// rounded before the add (Rust never contracts to FMA on its own).
+#[inline(always)]
+pub(crate) fn luma_rgb(r: u8, g: u8, b: u8) -> f32 {
+    LUMA_FROM_R * r as f32 + LUMA_FROM_G * g as f32 + LUMA_FROM_B * b as f32
+}
+
+/// Rows of luma over a pixel view, optionally through a nearest-neighbour
+/// resampling (the reference CLI's 512x512 squash), which only picks source
+/// pixels and so commutes with the per-pixel luma.
+pub(crate) struct LumaSource<'a> {
+    view: PixelView<'a>,
+    /// Source row for each output row; `None` means identity.
+    row_map: Option<Vec<usize>>,
+    /// Source column for each output column; `None` means identity.
+    col_map: Option<Vec<usize>>,
+}
+
+impl<'a> LumaSource<'a> {
+    pub(crate) fn new(view: PixelView<'a>) -> Self {
+        LumaSource {
+            view,
+            row_map: None,
+            col_map: None,
+        }
+    }
+
+    /// The view squashed to `rows x cols` with CImg's nearest-neighbour rule:
+    /// output index `i` reads source index `floor(i * old / new)`.
+    pub(crate) fn resized_nearest(view: PixelView<'a>, rows: usize, cols: usize) -> Self {
+        let map = |old: usize, new: usize| -> Vec<usize> {
+            (0..new)
+                .map(|i| ((i as u64 * old as u64) / new as u64) as usize)
+                .collect()
+        };
+        LumaSource {
+            row_map: Some(map(view.height(), rows)),
+            col_map: Some(map(view.width(), cols)),
+            view,
+        }
+    }
+
+    pub(crate) fn rows(&self) -> usize {
+        self.row_map.as_ref().map_or(self.view.height(), Vec::len)
+    }
+
+    pub(crate) fn cols(&self) -> usize {
+        self.col_map.as_ref().map_or(self.view.width(), Vec::len)
+    }
+
+    /// Writes the luma of output row `r` into `out[..cols]`.
+    pub(crate) fn fill_row(&self, r: usize, out: &mut [f32]) {
+        let src_row = self.row_map.as_ref().map_or(r, |m| m[r]);
+        let bytes = self.view.row(src_row);
+        let bpp = self.view.format().bytes_per_pixel();
+        let out = &mut out[..self.cols()];
+        match (self.view.format().channels(), &self.col_map) {
+            (Channels::Grey { at }, None) => {
+                for (o, px) in out.iter_mut().zip(bytes.chunks_exact(bpp)) {
+                    *o = px[at] as f32;
+                }
+            }
+            (Channels::Rgb { r, g, b }, None) => {
+                for (o, px) in out.iter_mut().zip(bytes.chunks_exact(bpp)) {
+                    *o = luma_rgb(px[r], px[g], px[b]);
+                }
+            }
+            (Channels::Grey { at }, Some(map)) => {
+                for (o, &c) in out.iter_mut().zip(map) {
+                    *o = bytes[c * bpp + at] as f32;
+                }
+            }
+            (Channels::Rgb { r, g, b }, Some(map)) => {
+                for (o, &c) in out.iter_mut().zip(map) {
+                    let p = c * bpp;
+                    *o = luma_rgb(bytes[p + r], bytes[p + g], bytes[p + b]);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! PDQ, bit-exact with Meta's reference C++ core (facebook/ThreatExchange,
+//! `pdq/cpp/hashing/pdqhashing.cpp`).
+//!
+//! Pipeline: luma (binary32, `0.299 r + 0.587 g + 0.114 b` left to right, or
+//! the grey value for 1-channel input) -> two rounds of horizontal then
+//! vertical box filters with window `ceil(side / 128)` -> decimation to 64x64
+//! at pixel centres -> quality from quantized gradients -> 16x16 DCT ->
+//! Torben median -> bit k set when coefficient k is above the median. Every
+//! float operation happens in the reference's order, without fused
+//! multiply-add, so every bit matches.
+
+mod boxfilter;
+mod dct;
+mod dihedral;
+mod luma;
+mod median;
+mod quality;
+mod reference;
+mod stream;
+
+pub use dihedral::Dihedral;
+
+use crate::hash::Hash256;
+use crate::input::PixelView;
+use luma::LumaSource;
+
+/// Images with a side below this hash to all zeros with quality 0.
+pub const MIN_HASHABLE_SIDE: usize = 5;
+
+/// Side of the square the reference command-line tool squashes to.
+pub const CLI_RESIZE_SIDE: usize = 512;
+
+const NUM_JAROSZ_PASSES: usize = 2;
+
+type Downsample = [[f32; 64]; 64];
+
+/// Which reference output to reproduce.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Profile {
+    /// The core on the full-resolution pixels: what the Java reference, HMA,
+    /// python-threatexchange, pdqhash-python and vPDQ compute.
+    #[default]
+    FullResolution,
+    /// The C++ `pdq-photo-hasher` tool: an image with a side above 512 is
+    /// first squashed to exactly 512x512 by nearest neighbour (aspect ratio
+    /// not kept), then hashed. For parity with lists made by that tool.
+    Cli512,
+}
+
+/// How the filter is run. Both give identical bits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Pipeline {
+    /// Row-streaming filter with bounded memory (default).
+    #[default]
+    Streaming,
+    /// The reference's layout: two full-resolution float planes. Kept as the
+    /// oracle for tests and the baseline for benchmarks.
+    ReferenceLayout,
+}
+
+/// One PDQ hash and its quality.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct PdqHash {
+    pub hash: Hash256,
+    /// 0..=100; the reference treats values below about 50 as unreliable.
+    pub quality: u8,
+}
+
+/// The hashes of all eight rotations/flips of an image, from one pass.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DihedralHashes {
+    /// Indexed as [`Dihedral::ALL`].
+    pub hashes: [Hash256; 8],
+    pub quality: u8,
+}
+
+impl DihedralHashes {
+    /// The hash of one variant.
+    pub fn get(&self, variant: Dihedral) -> Hash256 {
+        self.hashes[variant as usize]
+    }
+}
+
+/// The reference's single-hash function (`pdqHash256FromFloatLuma`).
+///
+/// For an input of exactly 64x64 it copies the pixels instead of filtering,
+/// as the reference does; [`hash_dihedral`]'s `Original` then differs.
+pub fn hash(view: &PixelView<'_>, profile: Profile) -> PdqHash {
+    hash_with(view, profile, Pipeline::Streaming)
+}
+
+/// [`hash`] with an explicit [`Pipeline`].
+pub fn hash_with(view: &PixelView<'_>, profile: Profile, pipeline: Pipeline) -> PdqHash {
+    match dct_of(view, profile, pipeline, true) {
+        None => PdqHash {
+            hash: Hash256::ZERO,
+            quality: 0,
+        },
+        Some((dct, quality)) => PdqHash {
+            hash: dihedral::bits(&dct),
+            quality,
+        },
+    }
+}
+
+/// The reference's dihedral function (`pdqDihedralHash256esFromFloatLuma`):
+/// one filter pass, eight hashes.
+pub fn hash_dihedral(view: &PixelView<'_>, profile: Profile) -> DihedralHashes {
+    hash_dihedral_with(view, profile, Pipeline::Streaming)
+}
+
+/// [`hash_dihedral`] with an explicit [`Pipeline`].
+pub fn hash_dihedral_with(
+    view: &PixelView<'_>,
+    profile: Profile,
+    pipeline: Pipeline,
+) -> DihedralHashes {
+    match dct_of(view, profile, pipeline, false) {
+        None => DihedralHashes {
+            hashes: [Hash256::ZERO; 8],
+            quality: 0,
+        },
+        Some((dct, quality)) => DihedralHashes {
+            hashes: Dihedral::ALL.map(|v| dihedral::bits(&dihedral::apply(&dct, v))),
+            quality,
+        },
+    }
+}
+
+/// The 16x16 DCT and quality, or `None` below the minimum size.
+fn dct_of(
+    view: &PixelView<'_>,
+    profile: Profile,
+    pipeline: Pipeline,
+    single_hash_shortcut: bool,
+) -> Option<([[f32; 16]; 16], u8)> {
+    let src = match profile {
+        Profile::Cli512 if view.width() > CLI_RESIZE_SIDE || view.height() > CLI_RESIZE_SIDE => {
+            LumaSource::resized_nearest(*view, CLI_RESIZE_SIDE, CLI_RESIZE_SIDE)
+        }
+        _ => LumaSource::new(*view),
+    };
+    if src.rows() < MIN_HASHABLE_SIDE || src.cols() < MIN_HASHABLE_SIDE {
+        return None;
+    }
+    let down = match pipeline {
+        Pipeline::Streaming => stream::downsample(&src, single_hash_shortcut),
+        Pipeline::ReferenceLayout => reference::downsample(&src, single_hash_shortcut),
+    };
+    Some((dct::dct64_to_16(&down), quality::quality(&down)))
+}
+
+/// Rows (or columns) the reference's `decimateFloat` samples:
+/// `int((i + 0.5) * n / 64)`, computed here in integers.
+fn decimation_indices(n: usize) -> [usize; 64] {
+    std::array::from_fn(|i| (2 * i + 1) * n / 128)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,64 @@
+use std::fmt;
+
+/// Why pixels could not be obtained. Messages never contain pixel data.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    /// Width or height is zero, or a size computation overflowed.
+    #[error("invalid dimensions {width}x{height}")]
+    InvalidDimensions { width: u64, height: u64 },
+    /// The row stride is smaller than one row of pixels.
+    #[error("row stride {stride} is smaller than a row of {row_bytes} bytes")]
+    StrideTooSmall { stride: usize, row_bytes: usize },
+    /// The buffer is shorter than the view needs.
+    #[error("pixel buffer has {actual} bytes, the view needs {needed}")]
+    BufferTooSmall { needed: usize, actual: usize },
+    /// The image is larger than the configured limits.
+    #[error("image too large: {0}")]
+    TooLarge(LimitExceeded),
+    /// The bytes are not in a supported image format.
+    #[error("unsupported or unrecognised image format{}", .0.as_deref().map(|s| format!(" ({s})")).unwrap_or_default())]
+    UnsupportedFormat(Option<String>),
+    /// The decoder rejected the data.
+    #[error("decode failed: {0}")]
+    Decode(String),
+    /// Reading the file failed.
+    #[error("cannot read file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Which limit an image exceeded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum LimitExceeded {
+    /// Width or height above the maximum side length.
+    Side { width: u32, height: u32, max: u32 },
+    /// More pixels than allowed.
+    Pixels { pixels: u64, max: u64 },
+    /// The decoded buffer would need more bytes than allowed.
+    Memory { bytes: u64, max: u64 },
+    /// The encoded input is larger than allowed.
+    InputBytes { bytes: u64, max: u64 },
+    /// The decoder's own size or allocation limit, reached while parsing.
+    Decoder,
+}
+
+impl fmt::Display for LimitExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LimitExceeded::Side { width, height, max } => {
+                write!(f, "{width}x{height} has a side above {max} pixels")
+            }
+            LimitExceeded::Pixels { pixels, max } => {
+                write!(f, "{pixels} pixels, the limit is {max}")
+            }
+            LimitExceeded::Memory { bytes, max } => {
+                write!(f, "decoding needs {bytes} bytes, the limit is {max}")
+            }
+            LimitExceeded::InputBytes { bytes, max } => {
+                write!(f, "input is {bytes} bytes, the limit is {max}")
+            }
+            LimitExceeded::Decoder => f.write_str("the decoder's size or memory limit was reached"),
+        }
+    }
+}

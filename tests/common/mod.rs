@@ -1,0 +1,78 @@
+//! Shared helpers for the integration tests: where the reference data sits
+//! and how its tables read.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// `../shared/reference/pdq` beside the checkout (on CI too).
+pub fn pdq_reference_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/pdq")
+}
+
+/// One row of `expected-core-fullres.tsv` or `expected-cli-512nn.tsv`.
+#[derive(Debug, Clone)]
+pub struct ExpectedRow {
+    pub file: String,
+    pub variant: String,
+    pub pixels: String,
+    pub width: u32,
+    pub height: u32,
+    pub quality: u8,
+    pub hash: String,
+    pub dih_quality: u8,
+    /// orig, rot90, rot180, rot270, flipx, flipy, flipplus1, flipminus1
+    pub dihedral: [String; 8],
+}
+
+impl ExpectedRow {
+    /// PNG rows (including the synthetic ones) do not depend on a decoder.
+    pub fn is_decoder_independent(&self) -> bool {
+        self.file.ends_with(".png")
+    }
+}
+
+/// Reads a generated table. The core table has a separate dihedral quality
+/// column; the CLI table does not (its one quality serves both).
+pub fn read_expected(name: &str) -> Vec<ExpectedRow> {
+    let path = pdq_reference_dir().join("generated").join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+    let header: Vec<&str> = lines.next().expect("header").split('\t').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let dih_names = [
+        "orig",
+        "rot90",
+        "rot180",
+        "rot270",
+        "flipx",
+        "flipy",
+        "flipplus1",
+        "flipminus1",
+    ];
+    let dih_cols: Vec<usize> = dih_names.iter().map(|n| col(&format!("dih_{n}"))).collect();
+    let dq = header.iter().position(|h| *h == "dih_quality");
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let quality: u8 = f[col("quality")].parse().unwrap();
+            ExpectedRow {
+                file: f[col("file")].to_string(),
+                variant: f[col("variant")].to_string(),
+                pixels: f[col("pixels")].to_string(),
+                width: f[col("width")].parse().unwrap(),
+                height: f[col("height")].parse().unwrap(),
+                quality,
+                hash: f[col("hash")].to_string(),
+                dih_quality: dq.map_or(quality, |c| f[c].parse().unwrap()),
+                dihedral: std::array::from_fn(|i| f[dih_cols[i]].to_string()),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,164 @@
+//! Properties of PDQ over arbitrary pixel views.
+
+use percept::hash::pdq::{self, Pipeline, Profile};
+use percept::{PixelFormat, PixelView};
+use proptest::prelude::*;
+
+const FORMATS: [PixelFormat; 8] = [
+    PixelFormat::Rgb8,
+    PixelFormat::Rgba8,
+    PixelFormat::Bgra8,
+    PixelFormat::Argb8,
+    PixelFormat::Gray8,
+    PixelFormat::Gray16,
+    PixelFormat::Rgb16,
+    PixelFormat::Rgba16,
+];
+
+/// A random valid view: size 1..300 per side, padded stride, random format,
+/// pixels that are either noise or a smooth ramp (ramps make many DCT values
+/// close to each other, the hard case for exactness).
+fn view_inputs() -> impl Strategy<Value = (u32, u32, usize, PixelFormat, Vec<u8>)> {
+    (
+        1u32..300,
+        1u32..300,
+        0usize..24,
+        0usize..FORMATS.len(),
+        any::<u64>(),
+        any::<bool>(),
+    )
+        .prop_map(|(w, h, pad, f, seed, smooth)| {
+            let format = FORMATS[f];
+            let stride = w as usize * format.bytes_per_pixel() + pad;
+            let len = stride * h as usize;
+            let mut state = seed | 1;
+            let data = (0..len)
+                .map(|i| {
+                    if smooth {
+                        let (x, y) = ((i % stride) as u64, (i / stride) as u64);
+                        ((x * (seed % 7 + 1) + y * (seed % 5 + 1)) % 256) as u8
+                    } else {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        (state >> 32) as u8
+                    }
+                })
+                .collect();
+            (w, h, stride, format, data)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Hashing any valid view never panics, and the streaming filter gives
+    /// the same bits as the reference's full-plane layout.
+    #[test]
+    fn streaming_equals_reference_layout_and_never_panics(
+        (w, h, stride, format, data) in view_inputs(),
+        cli in any::<bool>(),
+    ) {
+        let view = PixelView::new(&data, w, h, stride, format).unwrap();
+        let profile = if cli { Profile::Cli512 } else { Profile::FullResolution };
+        let fast = pdq::hash_dihedral_with(&view, profile, Pipeline::Streaming);
+        let slow = pdq::hash_dihedral_with(&view, profile, Pipeline::ReferenceLayout);
+        prop_assert_eq!(fast, slow);
+        let fast = pdq::hash_with(&view, profile, Pipeline::Streaming);
+        let slow = pdq::hash_with(&view, profile, Pipeline::ReferenceLayout);
+        prop_assert_eq!(fast, slow);
+        prop_assert!(fast.quality <= 100);
+        if w < 5 || h < 5 {
+            prop_assert_eq!(fast.hash, percept::Hash256::ZERO);
+            prop_assert_eq!(fast.quality, 0);
+        }
+    }
+
+    /// Any (width, height, stride, buffer length) either makes a view that
+    /// hashes, or is refused with an error: never a panic or an overread.
+    #[test]
+    fn arbitrary_view_geometry_is_validated(
+        w in prop_oneof![0u32..40, any::<u32>()],
+        h in prop_oneof![0u32..40, any::<u32>()],
+        stride in prop_oneof![0usize..200, any::<usize>()],
+        len in 0usize..6000,
+        f in 0usize..FORMATS.len(),
+    ) {
+        let data = vec![7u8; len];
+        if let Ok(view) = PixelView::new(&data, w, h, stride, FORMATS[f]) {
+            prop_assert!(w >= 1 && h >= 1);
+            let _ = pdq::hash(&view, Profile::FullResolution);
+        }
+    }
+}
+
+/// The 16-bit formats use the high byte of each native-endian sample.
+#[test]
+fn sixteen_bit_formats_use_the_high_byte() {
+    let (w, h) = (37u32, 29u32);
+    let rgb8: Vec<u8> = (0..w * h * 3)
+        .map(|i| ((i * 31 + i / 7) % 251) as u8)
+        .collect();
+    let rgb16: Vec<u8> = rgb8
+        .iter()
+        .flat_map(|&v| (((v as u16) << 8) | 0x5a).to_ne_bytes())
+        .collect();
+    let a = pdq::hash_dihedral(
+        &PixelView::packed(&rgb8, w, h, PixelFormat::Rgb8).unwrap(),
+        Profile::FullResolution,
+    );
+    let b = pdq::hash_dihedral(
+        &PixelView::packed(&rgb16, w, h, PixelFormat::Rgb16).unwrap(),
+        Profile::FullResolution,
+    );
+    assert_eq!(a, b);
+    let grey8: Vec<u8> = rgb8.iter().step_by(3).copied().collect();
+    let grey16: Vec<u8> = grey8
+        .iter()
+        .flat_map(|&v| (((v as u16) << 8) | 0xff).to_ne_bytes())
+        .collect();
+    let a = pdq::hash(
+        &PixelView::packed(&grey8, w, h, PixelFormat::Gray8).unwrap(),
+        Profile::FullResolution,
+    );
+    let b = pdq::hash(
+        &PixelView::packed(&grey16, w, h, PixelFormat::Gray16).unwrap(),
+        Profile::FullResolution,
+    );
+    assert_eq!(a, b);
+}
+
+/// Channel order is honoured: the same colours in RGBA, BGRA and ARGB byte
+/// order, with junk in the alpha byte, hash identically to packed RGB.
+#[test]
+fn four_byte_layouts_agree_with_rgb() {
+    let (w, h) = (50u32, 40u32);
+    let rgb: Vec<u8> = (0..w * h * 3)
+        .map(|i| ((i * 17 + i / 11) % 253) as u8)
+        .collect();
+    let expect = pdq::hash_dihedral(
+        &PixelView::packed(&rgb, w, h, PixelFormat::Rgb8).unwrap(),
+        Profile::FullResolution,
+    );
+    let pixels = || rgb.chunks_exact(3).enumerate();
+    let rgba: Vec<u8> = pixels()
+        .flat_map(|(i, p)| [p[0], p[1], p[2], i as u8])
+        .collect();
+    let bgra: Vec<u8> = pixels()
+        .flat_map(|(i, p)| [p[2], p[1], p[0], i as u8])
+        .collect();
+    let argb: Vec<u8> = pixels()
+        .flat_map(|(i, p)| [i as u8, p[0], p[1], p[2]])
+        .collect();
+    for (buf, f) in [
+        (rgba, PixelFormat::Rgba8),
+        (bgra, PixelFormat::Bgra8),
+        (argb, PixelFormat::Argb8),
+    ] {
+        let got = pdq::hash_dihedral(
+            &PixelView::packed(&buf, w, h, f).unwrap(),
+            Profile::FullResolution,
+        );
+        assert_eq!(got, expect, "{f:?}");
+    }
+}
