@@ -43,7 +43,9 @@ fn peak_extra(f: impl FnOnce()) -> usize {
 #[test]
 fn streaming_hash_of_12_megapixels_needs_under_8_mb() {
     let (w, h) = (4032u32, 3024u32);
-    let data: Vec<u8> = (0..w as usize * h as usize * 3).map(|i| (i % 251) as u8).collect();
+    let data: Vec<u8> = (0..w as usize * h as usize * 3)
+        .map(|i| (i % 251) as u8)
+        .collect();
     let view = PixelView::packed(&data, w, h, PixelFormat::Rgb8).unwrap();
 
     let mut streaming = None;
@@ -54,7 +56,11 @@ fn streaming_hash_of_12_megapixels_needs_under_8_mb() {
     // The reference layout holds two float planes: 2 x 4 x 12.2 M bytes.
     let mut reference = None;
     let extra_ref = peak_extra(|| {
-        reference = Some(pdq::hash_dihedral_with(&view, Profile::FullResolution, Pipeline::ReferenceLayout))
+        reference = Some(pdq::hash_dihedral_with(
+            &view,
+            Profile::FullResolution,
+            Pipeline::ReferenceLayout,
+        ))
     });
     println!("reference layout: peak extra heap {extra_ref} bytes");
     assert!(extra_ref >= 2 * 4 * (w * h) as usize);
