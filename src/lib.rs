@@ -17,6 +17,7 @@
 
 pub mod distance;
 pub mod hash;
+pub mod index;
 pub mod input;
 
 pub use hash::Hash256;
