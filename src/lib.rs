@@ -15,6 +15,7 @@
 //! assert_eq!(out.hash.to_hex().len(), 64);
 //! ```
 
+pub mod db;
 pub mod distance;
 pub mod hash;
 pub mod index;

@@ -187,11 +187,13 @@ impl KnownHashSet {
         for (v, q) in variants.iter().enumerate() {
             let q = q.words();
             self.mih.for_each_candidate(hashes.len(), &q, radius, |e| {
-                let d = hamming_words(&hashes[e], &q);
+                // `get`: candidates from an unverified list file may be junk.
+                let Some(h) = hashes.get(e) else { return };
+                let d = hamming_words(h, &q);
                 if d <= threshold {
                     out.push(Match {
                         entry: e,
-                        id: ids[e],
+                        id: ids.get(e).copied().unwrap_or_default(),
                         distance: d,
                         variant: Dihedral::ALL[v],
                     });

@@ -112,7 +112,10 @@ impl MihTables {
             let key = slot_key(q, s) >> shift;
             for &m in masks {
                 let b = (key ^ m as u32) as usize;
-                let (lo, hi) = (d[b] as usize, d[b + 1] as usize);
+                // Clamped so that a corrupted (not yet verified) list file
+                // can give wrong candidates but never an out-of-bounds read.
+                let hi = (d[b + 1] as usize).min(n);
+                let lo = (d[b] as usize).min(hi);
                 if s == 0 {
                     for e in lo..hi {
                         visit(e);

@@ -1,0 +1,51 @@
+//! Constants of the file layout (see the module docs of `db`).
+
+pub(crate) const MAGIC: &[u8; 8] = b"PRCPTLST";
+pub(crate) const FORMAT_VERSION: u32 = 1;
+pub(crate) const HEADER_LEN: usize = 64;
+pub(crate) const SECTION_ENTRY_LEN: usize = 32;
+pub(crate) const CHECKSUM_LEN: usize = 32;
+pub(crate) const ALIGN: usize = 64;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub(crate) enum Section {
+    Hashes = 1,
+    Ids = 2,
+    LabelOffsets = 3,
+    LabelBytes = 4,
+    MihDirectory = 5,
+    MihPermutation = 6,
+    FileDigests = 7,
+}
+
+impl Section {
+    pub(crate) const ALL: [Section; 7] = [
+        Section::Hashes,
+        Section::Ids,
+        Section::LabelOffsets,
+        Section::LabelBytes,
+        Section::MihDirectory,
+        Section::MihPermutation,
+        Section::FileDigests,
+    ];
+
+    pub(crate) fn from_u32(v: u32) -> Option<Section> {
+        Section::ALL.into_iter().find(|s| *s as u32 == v)
+    }
+
+    /// Bytes per element.
+    pub(crate) fn element_size(self) -> usize {
+        match self {
+            Section::Hashes | Section::FileDigests => 32,
+            Section::Ids | Section::LabelOffsets => 8,
+            Section::MihDirectory => 4,
+            Section::LabelBytes => 1,
+            Section::MihPermutation => 3,
+        }
+    }
+}
+
+pub(crate) fn align_up(n: usize) -> usize {
+    n.div_ceil(ALIGN) * ALIGN
+}

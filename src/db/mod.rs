@@ -1,0 +1,38 @@
+//! The known-hash list file: a versioned, checksummed binary format that is
+//! memory-mapped, not parsed, so a 10 M-entry list opens in milliseconds.
+//!
+//! Layout (all integers little-endian; every section starts on a 64-byte
+//! boundary so arrays can be used in place):
+//!
+//! | offset | size | field |
+//! | --- | --- | --- |
+//! | 0 | 8 | magic `PRCPTLST` |
+//! | 8 | 4 | format version (1) |
+//! | 12 | 4 | MIH directory bits |
+//! | 16 | 8 | list version (set by the list's producer, increases with each release) |
+//! | 24 | 8 | entry count N |
+//! | 32 | 8 | exact-file digest count D |
+//! | 40 | 4 | section count S |
+//! | 44 | 4 | reserved (0) |
+//! | 48 | 8 | total file length |
+//! | 56 | 8 | reserved (0) |
+//! | 64 | 32 x S | section table: kind u32, reserved u32, offset u64, length in bytes u64, element count u64 |
+//! | ... | | sections, each 64-byte aligned, zero padding between |
+//! | end - 32 | 32 | BLAKE3 of every byte before it |
+//!
+//! Sections: `HASHES` (N x 4 u64 words, sorted), `IDS` (N x u64),
+//! `LABEL_OFFSETS` ((N+1) x u64), `LABEL_BYTES` (UTF-8), `MIH_DIRECTORY`
+//! (16 x (2^bits + 1) x u32), `MIH_PERMUTATION` (15 x N x 3 bytes),
+//! `FILE_DIGESTS` (D x 32 bytes, sorted). Unknown section kinds are refused
+//! (a newer format version would be needed to add one).
+
+mod error;
+mod import;
+mod layout;
+mod read;
+mod write;
+
+pub use error::DbError;
+pub use import::{parse_list, ImportFormat, ImportIssue, ImportedList};
+pub use read::{ChecksumPolicy, ListFile, ListInfo};
+pub use write::{write_list, ListContents};

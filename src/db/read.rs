@@ -1,0 +1,317 @@
+//! Opening list files: every size and offset is checked against the file
+//! before any array is used, and arrays are used in place (no copy).
+
+use std::ops::Deref;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::layout::{
+    Section, ALIGN, CHECKSUM_LEN, FORMAT_VERSION, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN,
+};
+use super::DbError;
+use crate::index::mih::{dir_bits_for, MihTables, SLOTS};
+use crate::index::slab::Slab;
+use crate::index::{KnownHashSet, SharedBytes, MAX_ENTRIES};
+
+/// When the BLAKE3 checksum over the file is checked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ChecksumPolicy {
+    /// On open (default): reads every byte once, about 0.3 s per GB on one
+    /// core; a list that fails is never used.
+    #[default]
+    OnLoad,
+    /// Not on open: the caller calls [`ListFile::verify_checksum`] itself
+    /// (e.g. once after download, or on a background thread). Structure is
+    /// still validated, and queries never read out of bounds, but a
+    /// corrupted list can give wrong answers until verified.
+    Deferred,
+}
+
+/// Summary of a list file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListInfo {
+    pub format_version: u32,
+    pub list_version: u64,
+    pub entries: u64,
+    pub file_digests: u64,
+    pub size_bytes: u64,
+    /// The stored BLAKE3 checksum (hex): equal on two devices means the
+    /// same list, byte for byte.
+    pub checksum: String,
+}
+
+/// An opened list: the known-hash set and the exact-file digests.
+pub struct ListFile {
+    set: KnownHashSet,
+    digests: Slab<[u8; 32]>,
+    info: ListInfo,
+    bytes: SharedBytes,
+}
+
+/// Bytes copied into 8-byte-aligned storage, for lists given as a buffer.
+struct AlignedBytes {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Deref for AlignedBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &bytemuck::cast_slice(&self.words)[..self.len]
+    }
+}
+
+impl ListFile {
+    /// Memory-maps and validates a list file.
+    pub fn open(path: &Path, policy: ChecksumPolicy) -> Result<Self, DbError> {
+        let file = std::fs::File::open(path)?;
+        // SAFETY: the map is read-only. A list must not be modified in place
+        // while open (lists are replaced by writing a new file and renaming
+        // it, as `write_list` does); this is the documented contract.
+        let map = unsafe { memmap2::Mmap::map(&file)? };
+        Self::from_shared(Arc::new(map), policy)
+    }
+
+    /// Validates a list held in memory (copied once into aligned storage).
+    pub fn from_bytes(bytes: &[u8], policy: ChecksumPolicy) -> Result<Self, DbError> {
+        let mut words = vec![0u64; bytes.len().div_ceil(8)];
+        bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..bytes.len()].copy_from_slice(bytes);
+        Self::from_shared(
+            Arc::new(AlignedBytes {
+                words,
+                len: bytes.len(),
+            }),
+            policy,
+        )
+    }
+
+    fn from_shared(bytes: SharedBytes, policy: ChecksumPolicy) -> Result<Self, DbError> {
+        let layout = parse_layout(&bytes)?;
+        if policy == ChecksumPolicy::OnLoad {
+            verify(&bytes)?;
+        }
+        let n = layout.entries;
+        let hashes = section(&bytes, &layout, Section::Hashes)?;
+        let ids = section(&bytes, &layout, Section::Ids)?;
+        let label_offsets = section(&bytes, &layout, Section::LabelOffsets)?;
+        let label_bytes = section(&bytes, &layout, Section::LabelBytes)?;
+        let dir = section(&bytes, &layout, Section::MihDirectory)?;
+        let perm = section(&bytes, &layout, Section::MihPermutation)?;
+        let digests = section(&bytes, &layout, Section::FileDigests)?;
+        let checksum = &bytes[bytes.len() - CHECKSUM_LEN..];
+        let info = ListInfo {
+            format_version: FORMAT_VERSION,
+            list_version: layout.list_version,
+            entries: n as u64,
+            file_digests: layout.digests as u64,
+            size_bytes: bytes.len() as u64,
+            checksum: checksum.iter().map(|b| format!("{b:02x}")).collect(),
+        };
+        let set = KnownHashSet {
+            hashes,
+            ids,
+            label_offsets,
+            label_bytes,
+            mih: MihTables {
+                dir_bits: layout.dir_bits,
+                dir,
+                perm,
+            },
+        };
+        Ok(ListFile {
+            set,
+            digests,
+            info,
+            bytes,
+        })
+    }
+
+    /// Recomputes the BLAKE3 checksum over the file and compares.
+    pub fn verify_checksum(&self) -> Result<(), DbError> {
+        verify(&self.bytes)
+    }
+
+    pub fn known_hashes(&self) -> &KnownHashSet {
+        &self.set
+    }
+
+    pub fn info(&self) -> &ListInfo {
+        &self.info
+    }
+
+    /// Whether a file with this BLAKE3 digest is on the list.
+    pub fn contains_file_digest(&self, digest: &[u8; 32]) -> bool {
+        self.digests.as_slice().binary_search(digest).is_ok()
+    }
+
+    /// Whether the hash array is used in place (memory-mapped), not copied.
+    pub fn is_zero_copy(&self) -> bool {
+        self.set.hashes.is_shared()
+    }
+}
+
+/// A section as an array of `T`, in place.
+fn section<T: bytemuck::Pod>(
+    bytes: &SharedBytes,
+    layout: &Layout,
+    kind: Section,
+) -> Result<Slab<T>, DbError> {
+    let (offset, len) = layout.sections[kind as usize - 1];
+    Slab::shared(bytes.clone(), offset, len / std::mem::size_of::<T>())
+        .map_err(|e| DbError::Malformed(format!("section {kind:?}: {e}")))
+}
+
+fn verify(bytes: &[u8]) -> Result<(), DbError> {
+    let (body, stored) = bytes.split_at(bytes.len() - CHECKSUM_LEN);
+    let computed = blake3::Hasher::new().update_rayon(body).finalize();
+    // Constant-time comparison is not needed (nothing secret), but
+    // blake3::Hash's == is constant-time anyway.
+    if computed
+        == blake3::Hash::from_bytes(
+            stored
+                .try_into()
+                .map_err(|_| DbError::Truncated("checksum"))?,
+        )
+    {
+        Ok(())
+    } else {
+        Err(DbError::ChecksumMismatch)
+    }
+}
+
+struct Layout {
+    list_version: u64,
+    entries: usize,
+    digests: usize,
+    dir_bits: u32,
+    /// (offset, length in bytes) per section kind, indexed by kind - 1.
+    sections: [(usize, usize); 7],
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    let mut x = [0u8; 4];
+    x.copy_from_slice(&b[at..at + 4]);
+    u32::from_le_bytes(x)
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    let mut x = [0u8; 8];
+    x.copy_from_slice(&b[at..at + 8]);
+    u64::from_le_bytes(x)
+}
+
+fn parse_layout(b: &[u8]) -> Result<Layout, DbError> {
+    if cfg!(target_endian = "big") {
+        return Err(DbError::Malformed(
+            "list files are little-endian; this build is big-endian".into(),
+        ));
+    }
+    if b.len() < MAGIC.len() || &b[..MAGIC.len()] != MAGIC {
+        return Err(if b.len() < MAGIC.len() {
+            DbError::Truncated("no header")
+        } else {
+            DbError::BadMagic
+        });
+    }
+    if b.len() < HEADER_LEN + CHECKSUM_LEN {
+        return Err(DbError::Truncated("header"));
+    }
+    let version = u32_at(b, 8);
+    if version != FORMAT_VERSION {
+        return Err(DbError::UnsupportedVersion(version));
+    }
+    let dir_bits = u32_at(b, 12);
+    let list_version = u64_at(b, 16);
+    let entries = u64_at(b, 24);
+    let digests = u64_at(b, 32);
+    let section_count = u32_at(b, 40) as usize;
+    let total = u64_at(b, 48);
+    if total > b.len() as u64 {
+        return Err(DbError::Truncated("file is shorter than its header says"));
+    }
+    if total < b.len() as u64 {
+        return Err(DbError::Malformed(
+            "file is longer than its header says".into(),
+        ));
+    }
+    if entries > MAX_ENTRIES as u64 {
+        return Err(DbError::TooManyEntries(entries));
+    }
+    let n = entries as usize;
+    if dir_bits != dir_bits_for(n) {
+        return Err(DbError::Malformed(format!(
+            "directory bits {dir_bits} do not fit {n} entries"
+        )));
+    }
+    // Digests are 32 bytes each and must fit in the file: bounds the count
+    // before anything is sized from it.
+    if digests > (b.len() / 32) as u64 {
+        return Err(DbError::Malformed(
+            "digest count larger than the file".into(),
+        ));
+    }
+    let digests = digests as usize;
+    if section_count != Section::ALL.len() {
+        return Err(DbError::Malformed(format!(
+            "{section_count} sections, expected {}",
+            Section::ALL.len()
+        )));
+    }
+    let table_end = HEADER_LEN + SECTION_ENTRY_LEN * section_count;
+    let body_end = b.len() - CHECKSUM_LEN;
+    if table_end > body_end {
+        return Err(DbError::Truncated("section table"));
+    }
+    let mut sections: [Option<(usize, usize)>; 7] = [None; 7];
+    for i in 0..section_count {
+        let at = HEADER_LEN + SECTION_ENTRY_LEN * i;
+        let kind = Section::from_u32(u32_at(b, at))
+            .ok_or_else(|| DbError::Malformed(format!("unknown section kind {}", u32_at(b, at))))?;
+        let offset = u64_at(b, at + 8);
+        let len = u64_at(b, at + 16);
+        let count = u64_at(b, at + 24);
+        let end = offset.checked_add(len).filter(|&e| e <= body_end as u64);
+        if end.is_none() || offset < table_end as u64 {
+            return Err(DbError::Malformed(format!(
+                "section {kind:?} lies outside the body"
+            )));
+        }
+        if offset as usize % ALIGN != 0 {
+            return Err(DbError::Malformed(format!(
+                "section {kind:?} is not 64-byte aligned"
+            )));
+        }
+        let expected = match kind {
+            Section::Hashes | Section::Ids => n as u64,
+            Section::LabelOffsets => n as u64 + 1,
+            Section::LabelBytes => len,
+            Section::MihDirectory => (SLOTS as u64) * ((1u64 << dir_bits) + 1),
+            Section::MihPermutation => (SLOTS as u64 - 1) * n as u64,
+            Section::FileDigests => digests as u64,
+        };
+        if count != expected || Some(len) != count.checked_mul(kind.element_size() as u64) {
+            return Err(DbError::Malformed(format!(
+                "section {kind:?} has the wrong size"
+            )));
+        }
+        let slot = &mut sections[kind as usize - 1];
+        if slot.is_some() {
+            return Err(DbError::Malformed(format!(
+                "section {kind:?} appears twice"
+            )));
+        }
+        *slot = Some((offset as usize, len as usize));
+    }
+    let mut out = [(0usize, 0usize); 7];
+    for (o, s) in out.iter_mut().zip(sections) {
+        // All seven kinds, each once, in a table of seven: none can be missing.
+        *o = s.ok_or_else(|| DbError::Malformed("missing section".into()))?;
+    }
+    Ok(Layout {
+        list_version,
+        entries: n,
+        digests,
+        dir_bits,
+        sections: out,
+    })
+}

@@ -1,0 +1,110 @@
+//! Writing list files.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::layout::{
+    align_up, Section, CHECKSUM_LEN, FORMAT_VERSION, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN,
+};
+use super::DbError;
+use crate::index::KnownHashSet;
+
+/// What goes into a list file.
+pub struct ListContents<'a> {
+    pub set: &'a KnownHashSet,
+    /// BLAKE3 digests of known files' bytes (any order; stored sorted, deduplicated).
+    pub file_digests: &'a [[u8; 32]],
+    /// The producer's release number; consumers can refuse to go backwards.
+    pub list_version: u64,
+}
+
+impl ListContents<'_> {
+    /// The complete file, checksum included.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let set = self.set;
+        let mut digests = self.file_digests.to_vec();
+        digests.sort_unstable();
+        digests.dedup();
+        let hashes: &[u8] = bytemuck::cast_slice(set.hashes.as_slice());
+        let sections: [(Section, &[u8], usize); 7] = [
+            (Section::Hashes, hashes, set.len()),
+            (
+                Section::Ids,
+                bytemuck::cast_slice(set.ids.as_slice()),
+                set.len(),
+            ),
+            (
+                Section::LabelOffsets,
+                bytemuck::cast_slice(set.label_offsets.as_slice()),
+                set.len() + 1,
+            ),
+            (
+                Section::LabelBytes,
+                set.label_bytes.as_slice(),
+                set.label_bytes.as_slice().len(),
+            ),
+            (
+                Section::MihDirectory,
+                bytemuck::cast_slice(set.mih.dir.as_slice()),
+                set.mih.dir.as_slice().len(),
+            ),
+            (
+                Section::MihPermutation,
+                set.mih.perm.as_slice(),
+                set.mih.perm.as_slice().len() / 3,
+            ),
+            (
+                Section::FileDigests,
+                bytemuck::cast_slice(&digests),
+                digests.len(),
+            ),
+        ];
+        let table_end = HEADER_LEN + SECTION_ENTRY_LEN * sections.len();
+        let mut offsets = Vec::with_capacity(sections.len());
+        let mut at = align_up(table_end);
+        for (_, bytes, _) in &sections {
+            offsets.push(at);
+            at = align_up(at + bytes.len());
+        }
+        let total = at + CHECKSUM_LEN;
+        let mut out = Vec::with_capacity(total);
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&set.mih.dir_bits.to_le_bytes());
+        out.extend_from_slice(&self.list_version.to_le_bytes());
+        out.extend_from_slice(&(set.len() as u64).to_le_bytes());
+        out.extend_from_slice(&(digests.len() as u64).to_le_bytes());
+        out.extend_from_slice(&(sections.len() as u32).to_le_bytes());
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&(total as u64).to_le_bytes());
+        out.extend_from_slice(&0u64.to_le_bytes());
+        for ((kind, bytes, count), &offset) in sections.iter().zip(&offsets) {
+            out.extend_from_slice(&(*kind as u32).to_le_bytes());
+            out.extend_from_slice(&0u32.to_le_bytes());
+            out.extend_from_slice(&(offset as u64).to_le_bytes());
+            out.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+            out.extend_from_slice(&(*count as u64).to_le_bytes());
+        }
+        for ((_, bytes, _), &offset) in sections.iter().zip(&offsets) {
+            out.resize(offset, 0);
+            out.extend_from_slice(bytes);
+        }
+        out.resize(total - CHECKSUM_LEN, 0);
+        let checksum = blake3::hash(&out);
+        out.extend_from_slice(checksum.as_bytes());
+        out
+    }
+}
+
+/// Writes a list file atomically (a temporary file renamed into place).
+pub fn write_list(contents: &ListContents<'_>, path: &Path) -> Result<(), DbError> {
+    let bytes = contents.to_bytes();
+    let tmp = path.with_extension("tmp-percept");
+    {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(&bytes)?;
+        f.sync_all()?;
+    }
+    std::fs::rename(&tmp, path)?;
+    Ok(())
+}
