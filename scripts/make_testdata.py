@@ -5,6 +5,10 @@ Every image is made here from arithmetic and a seeded generator, so the
 project owns them outright. Needs numpy and Pillow:
     pip install numpy pillow
     python3 scripts/make_testdata.py
+
+The sample list is then made with percept itself:
+    percept hash testdata/images/waves-320x240.png testdata/images/grey-200x150.png > testdata/sample-list.csv
+    percept list build testdata/sample-list.csv --exact-files testdata/images/other-rgba-180x300.png -o testdata/sample-list.pcl
 """
 import os
 
@@ -45,6 +49,9 @@ def main():
     c = smooth(300, 180, 3, noise=20.0)
     rgba = np.dstack([c, np.full(c.shape[:2], 255, np.uint8)])
     Image.fromarray(rgba, "RGBA").save(os.path.join(OUT, "other-rgba-180x300.png"), optimize=True)
+    # Unrelated pictures: no match against the sample list.
+    Image.fromarray(smooth(160, 240, 5, noise=3.0)).save(os.path.join(OUT, "unrelated-240x160.png"), optimize=True)
+    Image.fromarray(smooth(200, 200, 6)).save(os.path.join(OUT, "unrelated-200x200.jpg"), quality=80)
     Image.fromarray(np.full((64, 64, 3), 128, np.uint8)).save(os.path.join(OUT, "flat-64x64.png"))
     Image.fromarray(smooth(4, 4, 4)).save(os.path.join(OUT, "tiny-4x4.png"))
 

@@ -20,6 +20,7 @@ pub mod distance;
 pub mod hash;
 pub mod index;
 pub mod input;
+pub mod scan;
 
 pub use hash::Hash256;
 pub use input::{PixelFormat, PixelView};

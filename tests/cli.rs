@@ -162,3 +162,122 @@ fn usage_errors_exit_2() {
         Some(2)
     );
 }
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn sample_list_rebuilds_byte_for_byte() {
+    let out_path = std::env::temp_dir().join(format!("percept-rebuild-{}.pcl", std::process::id()));
+    let status = Command::new(env!("CARGO_BIN_EXE_percept"))
+        .current_dir(root())
+        .args([
+            "list",
+            "build",
+            "testdata/sample-list.csv",
+            "--exact-files",
+            "testdata/images/other-rgba-180x300.png",
+            "-o",
+        ])
+        .arg(&out_path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    assert_eq!(
+        std::fs::read(&out_path).unwrap(),
+        std::fs::read(root().join("testdata/sample-list.pcl")).unwrap()
+    );
+    std::fs::remove_file(&out_path).unwrap();
+}
+
+#[test]
+fn list_build_reports_invalid_lines_by_number() {
+    let dir = std::env::temp_dir().join(format!("percept-list-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("hashes.txt");
+    let good = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
+    std::fs::write(&input, format!("{good}\nnot-a-hash\n{}\n", &good[1..])).unwrap();
+    let output = dir.join("out.pcl");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "list",
+            "build",
+            input.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        percept(&args)
+    };
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("hashes.txt:2:"), "{err}");
+    assert!(err.contains("hashes.txt:3:"), "{err}");
+    assert!(!output.exists());
+    let out = run(&["--skip-invalid"]);
+    assert!(out.status.success());
+    let info = percept(&["list", "info", output.to_str().unwrap()]);
+    let text = String::from_utf8(info.stdout).unwrap();
+    assert!(text.contains("hashes:         1"), "{text}");
+    assert!(text.contains("(verified)"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn scan_sample_images_against_sample_list() {
+    let out = Command::new(env!("CARGO_BIN_EXE_percept"))
+        .current_dir(root())
+        .args([
+            "scan",
+            "--list",
+            "testdata/sample-list.pcl",
+            "--format",
+            "json",
+            "testdata/images",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let verdict = |name: &str| {
+        rows.iter()
+            .find(|r| r["file"].as_str().unwrap().ends_with(name))
+            .unwrap()["verdict"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(verdict("waves-320x240-rot90.png"), "match");
+    assert_eq!(verdict("unrelated-240x160.png"), "no-match");
+    assert_eq!(verdict("tiny-4x4.png"), "unreliable");
+    assert_eq!(verdict("other-rgba-180x300.png"), "match");
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("scanned 10 images: 6 match, 2 no-match, 2 unreliable, 0 errors"),
+        "{err}"
+    );
+}
+
+#[test]
+fn scan_refuses_a_corrupted_list() {
+    let path = std::env::temp_dir().join(format!("percept-bad-{}.pcl", std::process::id()));
+    let mut bytes = std::fs::read(root().join("testdata/sample-list.pcl")).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 1;
+    std::fs::write(&path, &bytes).unwrap();
+    let out = percept(&[
+        "scan",
+        "--list",
+        path.to_str().unwrap(),
+        images().to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("checksum"));
+    std::fs::remove_file(&path).unwrap();
+}

@@ -173,8 +173,14 @@ impl DecodedImage {
 /// Reads and decodes an image file, refusing files above
 /// `limits.max_input_bytes` before reading them.
 pub fn decode_file(path: &Path, options: &DecodeOptions) -> Result<DecodedImage, InputError> {
+    let bytes = read_file_limited(path, options.limits.max_input_bytes)?;
+    decode_bytes(&bytes, options)
+}
+
+/// Reads a whole file, refusing one larger than `max` bytes (checked from
+/// its size first, and again while reading, in case it grows).
+pub fn read_file_limited(path: &Path, max: u64) -> Result<Vec<u8>, InputError> {
     let file = std::fs::File::open(path)?;
-    let max = options.limits.max_input_bytes;
     let len = file.metadata()?.len();
     if len > max {
         return Err(InputError::TooLarge(LimitExceeded::InputBytes {
@@ -190,7 +196,7 @@ pub fn decode_file(path: &Path, options: &DecodeOptions) -> Result<DecodedImage,
             max,
         }));
     }
-    decode_bytes(&bytes, options)
+    Ok(bytes)
 }
 
 /// Decodes an encoded image held in memory.

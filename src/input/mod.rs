@@ -6,7 +6,8 @@ mod error;
 mod view;
 
 pub use decode::{
-    decode_bytes, decode_file, DecodeLimits, DecodeOptions, DecodedImage, Orientation, SourceFormat,
+    decode_bytes, decode_file, read_file_limited, DecodeLimits, DecodeOptions, DecodedImage,
+    Orientation, SourceFormat,
 };
 pub use error::InputError;
 pub(crate) use view::Channels;

@@ -1,6 +1,8 @@
 //! The `percept` command-line tool.
 
 mod hash_cmd;
+mod list_cmd;
+mod scan_cmd;
 mod walk;
 
 use std::path::PathBuf;
@@ -29,6 +31,96 @@ enum Command {
     /// `pdq-photo-hasher --pdqdih-across`. A file that cannot be hashed
     /// prints one line on stderr; the exit code is then 1.
     Hash(HashArgs),
+    /// Build or inspect known-hash list files.
+    #[command(subcommand)]
+    List(ListCommand),
+    /// Scan images against a list: one verdict per image, then a summary.
+    ///
+    /// Verdicts: match (a hash within the threshold, or the exact file),
+    /// no-match, unreliable (quality below --min-quality). Exit code 0 when
+    /// every image was scanned, 1 when some could not be read or decoded.
+    Scan(ScanArgs),
+}
+
+#[derive(Subcommand)]
+enum ListCommand {
+    /// Build a list file from text lists (hex lines, `hash,quality,filename`
+    /// CSV, HMA CSV, ThreatExchange dataset CSV).
+    Build(ListBuildArgs),
+    /// Print a list file's version, counts, size and checksum.
+    Info(ListInfoArgs),
+}
+
+#[derive(clap::Args)]
+struct ListBuildArgs {
+    /// Text lists to import.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output list file.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Input format (auto detects per file).
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    input_format: InputFormat,
+    /// The list's release number (consumers can refuse older ones).
+    #[arg(long, default_value_t = 1)]
+    list_version: u64,
+    /// Files (or folders, recursively) whose exact bytes are known: their
+    /// BLAKE3 digests go into the list.
+    #[arg(long)]
+    exact_files: Vec<PathBuf>,
+    /// Build even if some lines are invalid (they are still reported).
+    #[arg(long)]
+    skip_invalid: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InputFormat {
+    Auto,
+    Hex,
+    Reference,
+    Hma,
+    Threatexchange,
+}
+
+#[derive(clap::Args)]
+struct ListInfoArgs {
+    list: PathBuf,
+    /// Also recompute the checksum (on by default; --no-verify to skip).
+    #[arg(long)]
+    no_verify: bool,
+}
+
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// The list file.
+    #[arg(long)]
+    list: PathBuf,
+    /// Files or folders (recursively).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Largest Hamming distance that counts as a match.
+    #[arg(long, default_value_t = percept::index::DEFAULT_THRESHOLD)]
+    threshold: u32,
+    /// Images whose PDQ quality is below this are "unreliable".
+    #[arg(long, default_value_t = percept::scan::DEFAULT_MIN_QUALITY)]
+    min_quality: u8,
+    /// Which PDQ reference the list was made with.
+    #[arg(long, value_enum, default_value_t = ProfileArg::Full)]
+    profile: ProfileArg,
+    /// Output: aligned text, CSV (with a header), or JSON Lines.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Text)]
+    format: ScanFormat,
+    /// No progress bar even on a terminal.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ScanFormat {
+    Text,
+    Csv,
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -73,5 +165,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Hash(args) => hash_cmd::run(args),
+        Command::List(ListCommand::Build(args)) => list_cmd::build(args),
+        Command::List(ListCommand::Info(args)) => list_cmd::info(args),
+        Command::Scan(args) => scan_cmd::run(args),
     }
 }

@@ -25,7 +25,24 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Entry> {
     out
 }
 
+/// Like [`expand`], but folders contribute every file, not only images.
+pub fn expand_all(paths: &[PathBuf]) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for p in paths {
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_dir() => walk_dir_filtered(p, &mut out, &|_| true),
+            Ok(_) => out.push(Entry::File(p.clone())),
+            Err(e) => out.push(Entry::Unreadable(p.clone(), e)),
+        }
+    }
+    out
+}
+
 fn walk_dir(dir: &Path, out: &mut Vec<Entry>) {
+    walk_dir_filtered(dir, out, &has_image_extension)
+}
+
+fn walk_dir_filtered(dir: &Path, out: &mut Vec<Entry>, keep: &dyn Fn(&Path) -> bool) {
     let mut children: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
         Err(e) => {
@@ -39,10 +56,8 @@ fn walk_dir(dir: &Path, out: &mut Vec<Entry>) {
             continue;
         };
         if meta.is_dir() {
-            walk_dir(&child, out);
-        } else if has_image_extension(&child)
-            && std::fs::metadata(&child).is_ok_and(|m| m.is_file())
-        {
+            walk_dir_filtered(&child, out, keep);
+        } else if keep(&child) && std::fs::metadata(&child).is_ok_and(|m| m.is_file()) {
             out.push(Entry::File(child));
         }
     }

@@ -1,0 +1,131 @@
+//! `percept list build` and `percept list info`.
+
+use std::process::ExitCode;
+
+use percept::db::{parse_list, write_list, ChecksumPolicy, ImportFormat, ListContents, ListFile};
+use percept::index::KnownHashSet;
+
+use crate::walk::{expand_all, Entry};
+use crate::{InputFormat, ListBuildArgs, ListInfoArgs};
+
+pub fn build(args: ListBuildArgs) -> ExitCode {
+    let format = match args.input_format {
+        InputFormat::Auto => ImportFormat::Auto,
+        InputFormat::Hex => ImportFormat::Hex,
+        InputFormat::Reference => ImportFormat::ReferenceCsv,
+        InputFormat::Hma => ImportFormat::HmaCsv,
+        InputFormat::Threatexchange => ImportFormat::ThreatExchangeCsv,
+    };
+    let mut entries = Vec::new();
+    let mut digests = Vec::new();
+    let mut invalid = 0usize;
+    for input in &args.inputs {
+        let text = match std::fs::read_to_string(input) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("percept: {}: cannot read: {e}", input.display());
+                return ExitCode::from(1);
+            }
+        };
+        let imported = parse_list(&text, format, entries.len() as u64);
+        for issue in &imported.issues {
+            eprintln!(
+                "percept: {}:{}: {}",
+                input.display(),
+                issue.line,
+                issue.reason
+            );
+        }
+        invalid += imported.issues.len();
+        entries.extend(imported.entries);
+        digests.extend(imported.file_digests);
+    }
+    for entry in expand_all(&args.exact_files) {
+        match entry {
+            Entry::File(p) => match std::fs::read(&p) {
+                Ok(bytes) => digests.push(*blake3::hash(&bytes).as_bytes()),
+                Err(e) => {
+                    eprintln!("percept: {}: cannot read: {e}", p.display());
+                    return ExitCode::from(1);
+                }
+            },
+            Entry::Unreadable(p, e) => {
+                eprintln!("percept: {}: cannot read: {e}", p.display());
+                return ExitCode::from(1);
+            }
+        }
+    }
+    if invalid > 0 && !args.skip_invalid {
+        eprintln!("percept: {invalid} invalid lines; nothing written (use --skip-invalid to build without them)");
+        return ExitCode::from(1);
+    }
+    if entries.len() > percept::index::MAX_ENTRIES {
+        eprintln!(
+            "percept: {} entries exceed the limit of {}",
+            entries.len(),
+            percept::index::MAX_ENTRIES
+        );
+        return ExitCode::from(1);
+    }
+    let set = KnownHashSet::build(entries);
+    let contents = ListContents {
+        set: &set,
+        file_digests: &digests,
+        list_version: args.list_version,
+    };
+    if let Err(e) = write_list(&contents, &args.output) {
+        eprintln!("percept: {}: {e}", args.output.display());
+        return ExitCode::from(1);
+    }
+    eprintln!(
+        "percept: wrote {} ({} hashes, {} exact-file digests, list version {}{})",
+        args.output.display(),
+        set.len(),
+        digests.len(),
+        args.list_version,
+        if invalid > 0 {
+            format!(", {invalid} invalid lines skipped")
+        } else {
+            String::new()
+        }
+    );
+    ExitCode::SUCCESS
+}
+
+pub fn info(args: ListInfoArgs) -> ExitCode {
+    let policy = if args.no_verify {
+        ChecksumPolicy::Deferred
+    } else {
+        ChecksumPolicy::OnLoad
+    };
+    let list = match ListFile::open(&args.list, policy) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("percept: {}: {e}", args.list.display());
+            return ExitCode::from(1);
+        }
+    };
+    let i = list.info();
+    let set = list.known_hashes();
+    println!("format version: {}", i.format_version);
+    println!("list version:   {}", i.list_version);
+    println!("hashes:         {}", i.entries);
+    println!("exact files:    {}", i.file_digests);
+    println!("file size:      {} bytes", i.size_bytes);
+    if !set.is_empty() {
+        println!(
+            "index memory:   {:.1} bytes per hash",
+            set.index_size_bytes() as f64 / set.len() as f64
+        );
+    }
+    println!(
+        "checksum:       {} ({})",
+        i.checksum,
+        if args.no_verify {
+            "not verified"
+        } else {
+            "verified"
+        }
+    );
+    ExitCode::SUCCESS
+}

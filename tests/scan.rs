@@ -1,0 +1,122 @@
+//! The scan pipeline: exact-file check, quality gate, dihedral matching.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use percept::db::{ChecksumPolicy, ListContents, ListFile};
+use percept::hash::pdq::{self, Profile};
+use percept::index::{Entry, KnownHashSet};
+use percept::input::{decode_file, DecodeOptions};
+use percept::scan::{ScanOptions, Scanner, Verdict};
+
+fn image(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/images")
+        .join(name)
+}
+
+fn scanner_for(listed: &[&str], exact: &[&str], options: ScanOptions) -> Scanner {
+    let entries = listed.iter().enumerate().map(|(i, name)| {
+        let img = decode_file(&image(name), &DecodeOptions::default()).unwrap();
+        Entry {
+            hash: pdq::hash(&img.view(), Profile::FullResolution).hash,
+            id: 100 + i as u64,
+            label: Some(name.to_string()),
+        }
+    });
+    let set = KnownHashSet::build(entries);
+    let digests: Vec<[u8; 32]> = exact
+        .iter()
+        .map(|n| *blake3::hash(&std::fs::read(image(n)).unwrap()).as_bytes())
+        .collect();
+    let bytes = ListContents {
+        set: &set,
+        file_digests: &digests,
+        list_version: 1,
+    }
+    .to_bytes();
+    Scanner::new(
+        Arc::new(ListFile::from_bytes(&bytes, ChecksumPolicy::OnLoad).unwrap()),
+        options,
+    )
+}
+
+fn scan(s: &Scanner, name: &str) -> percept::scan::ScanResult {
+    s.scan_bytes(&std::fs::read(image(name)).unwrap()).unwrap()
+}
+
+#[test]
+fn rotated_mirrored_and_recompressed_copies_match() {
+    let s = scanner_for(&["waves-320x240.png"], &[], ScanOptions::default());
+    for name in [
+        "waves-320x240.png",
+        "waves-320x240-rot90.png",
+        "waves-320x240-mirrored.png",
+        "waves-320x240-q85.jpg",
+    ] {
+        let r = scan(&s, name);
+        assert_eq!(r.verdict, Verdict::Match, "{name}");
+        assert_eq!(r.best().unwrap().id, 100);
+        assert!(!r.exact_file);
+    }
+    for name in [
+        "unrelated-240x160.png",
+        "unrelated-200x200.jpg",
+        "grey-200x150.png",
+    ] {
+        let r = scan(&s, name);
+        assert_eq!(r.verdict, Verdict::NoMatch, "{name}");
+        assert!(r.matches.is_empty());
+    }
+}
+
+#[test]
+fn threshold_zero_needs_an_identical_hash() {
+    let mut options = ScanOptions::default();
+    options.threshold = 0;
+    let s = scanner_for(&["waves-320x240.png"], &[], options);
+    assert_eq!(scan(&s, "waves-320x240.png").verdict, Verdict::Match);
+    // The JPEG copy is a couple of bits away.
+    assert_eq!(scan(&s, "waves-320x240-q85.jpg").verdict, Verdict::NoMatch);
+}
+
+#[test]
+fn low_quality_is_unreliable_never_match() {
+    // The flat image is listed, so a plain lookup would match it exactly.
+    let s = scanner_for(&["flat-64x64.png"], &[], ScanOptions::default());
+    let r = scan(&s, "flat-64x64.png");
+    assert_eq!(r.verdict, Verdict::Unreliable);
+    assert_eq!(r.quality, Some(0));
+    assert!(r.matches.is_empty());
+    let mut lenient = ScanOptions::default();
+    lenient.min_quality = 0;
+    let s = scanner_for(&["flat-64x64.png"], &[], lenient);
+    assert_eq!(scan(&s, "flat-64x64.png").verdict, Verdict::Match);
+}
+
+#[test]
+fn exact_file_is_known_before_decoding() {
+    let s = scanner_for(&[], &["tiny-4x4.png"], ScanOptions::default());
+    let r = scan(&s, "tiny-4x4.png");
+    assert_eq!(r.verdict, Verdict::Match);
+    assert!(r.exact_file);
+    assert_eq!(r.quality, None);
+    // A listed file's digest is matched even when its bytes do not decode.
+    let dir = std::env::temp_dir().join(format!("percept-scan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let junk = b"not an image at all";
+    let set = KnownHashSet::build(Vec::new());
+    let bytes = ListContents {
+        set: &set,
+        file_digests: &[*blake3::hash(junk).as_bytes()],
+        list_version: 1,
+    }
+    .to_bytes();
+    let s = Scanner::new(
+        Arc::new(ListFile::from_bytes(&bytes, ChecksumPolicy::OnLoad).unwrap()),
+        ScanOptions::default(),
+    );
+    assert!(s.scan_bytes(junk).unwrap().exact_file);
+    assert!(s.scan_bytes(b"other junk").is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
