@@ -186,7 +186,7 @@ impl KnownHashSet {
         let radius = threshold / SLOTS as u32;
         for (v, q) in variants.iter().enumerate() {
             let q = q.words();
-            self.mih.for_each_candidate(hashes.len(), &q, radius, |e| {
+            self.mih.for_each_candidate(hashes, &q, radius, |e| {
                 // `get`: candidates from an unverified list file may be junk.
                 let Some(h) = hashes.get(e) else { return };
                 let d = hamming_words(h, &q);
