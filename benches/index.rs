@@ -32,7 +32,11 @@ fn search(c: &mut Criterion) {
     group.sample_size(20);
     for n in sizes {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ n as u64);
-        let set = KnownHashSet::build((0..n).map(|i| Entry { hash: rng.hash(), id: i as u64, label: None }));
+        let set = KnownHashSet::build((0..n).map(|i| Entry {
+            hash: rng.hash(),
+            id: i as u64,
+            label: None,
+        }));
         let innocent: Vec<Hash256> = (0..8).map(|_| rng.hash()).collect();
         group.bench_with_input(BenchmarkId::new("indexed", n), &innocent, |b, q| {
             b.iter(|| set.matches_any(black_box(q), 31))

@@ -163,6 +163,9 @@ impl KnownHashSet {
             .collect()
     }
 
+    // The dispatch below is spelled out twice on purpose: routing both
+    // through one `#[target_feature]` helper taking a closure compiles the
+    // closure body without popcnt (measured: the linear scan 2.5x slower).
     fn indexed_into(&self, variants: &[Hash256], threshold: u32, out: &mut Vec<Match>) {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("popcnt") {
