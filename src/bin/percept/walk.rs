@@ -14,32 +14,24 @@ pub enum Entry {
 /// recursively in sorted order, keeping files with an image extension and
 /// not following symbolic links to folders (no cycles).
 pub fn expand(paths: &[PathBuf]) -> Vec<Entry> {
-    let mut out = Vec::new();
-    for p in paths {
-        match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk_dir(p, &mut out),
-            Ok(_) => out.push(Entry::File(p.clone())),
-            Err(e) => out.push(Entry::Unreadable(p.clone(), e)),
-        }
-    }
-    out
+    expand_with(paths, &has_image_extension)
 }
 
 /// Like [`expand`], but folders contribute every file, not only images.
 pub fn expand_all(paths: &[PathBuf]) -> Vec<Entry> {
+    expand_with(paths, &|_| true)
+}
+
+fn expand_with(paths: &[PathBuf], keep: &dyn Fn(&Path) -> bool) -> Vec<Entry> {
     let mut out = Vec::new();
     for p in paths {
         match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk_dir_filtered(p, &mut out, &|_| true),
+            Ok(m) if m.is_dir() => walk_dir_filtered(p, &mut out, keep),
             Ok(_) => out.push(Entry::File(p.clone())),
             Err(e) => out.push(Entry::Unreadable(p.clone(), e)),
         }
     }
     out
-}
-
-fn walk_dir(dir: &Path, out: &mut Vec<Entry>) {
-    walk_dir_filtered(dir, out, &has_image_extension)
 }
 
 fn walk_dir_filtered(dir: &Path, out: &mut Vec<Entry>, keep: &dyn Fn(&Path) -> bool) {
