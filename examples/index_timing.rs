@@ -9,59 +9,12 @@
 use std::io::Write;
 use std::time::Instant;
 
-use percept::index::{Entry, KnownHashSet};
+use percept::index::{bloom, Entry, KnownHashSet, PrefilterUse};
 use percept::Hash256;
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn hash(&mut self) -> Hash256 {
-        let mut b = [0u8; 32];
-        for c in b.chunks_exact_mut(8) {
-            c.copy_from_slice(&self.next().to_le_bytes());
-        }
-        Hash256::from_bytes(b)
-    }
-    /// `h` with about `k` random bits flipped.
-    fn near(&mut self, h: Hash256, k: u32) -> Hash256 {
-        let mut b = h.to_bytes();
-        for _ in 0..k {
-            let bit = (self.next() % 256) as usize;
-            b[bit / 8] ^= 1 << (bit % 8);
-        }
-        Hash256::from_bytes(b)
-    }
-}
-
-/// Skewed: clusters of near-duplicates (a few bits apart) around 1% of the
-/// entries, and 10% of entries sharing one over-popular value in slot 0 and 1.
-fn list(n: usize, skewed: bool, rng: &mut Rng) -> Vec<Hash256> {
-    if !skewed {
-        return (0..n).map(|_| rng.hash()).collect();
-    }
-    let mut out = Vec::with_capacity(n);
-    let centres: Vec<Hash256> = (0..n / 100).map(|_| rng.hash()).collect();
-    while out.len() < n {
-        let r = rng.next() % 10;
-        let h = if r < 5 {
-            let c = centres[(rng.next() as usize) % centres.len()];
-            rng.near(c, 6)
-        } else if r == 5 {
-            let mut b = rng.hash().to_bytes();
-            b[..4].copy_from_slice(&[0xde, 0xad, 0xbe, 0xef]);
-            Hash256::from_bytes(b)
-        } else {
-            rng.hash()
-        };
-        out.push(h);
-    }
-    out
-}
+#[path = "../benches/support/lists.rs"]
+mod lists;
+use lists::{list, Rng};
 
 fn main() {
     let a: Vec<String> = std::env::args().collect();
@@ -81,12 +34,12 @@ fn main() {
     // variant within ~10 bits of a stored hash (a match).
     let qs: Vec<Vec<Hash256>> = (0..queries)
         .map(|i| {
-            let mut v: Vec<Hash256> = (0..8).map(|_| rng.hash()).collect();
             if i % 2 == 1 {
                 let target = hashes[(rng.next() as usize) % n];
-                v[(i / 2) % 8] = rng.near(target, 10);
+                lists::matching(&mut rng, target, i / 2, 10)
+            } else {
+                lists::innocent(&mut rng)
             }
-            v
         })
         .collect();
     let start = Instant::now();
@@ -112,6 +65,19 @@ fn main() {
     let (tm, fm) = time(&indexed, &matching);
     let few: Vec<usize> = matching.iter().copied().take(4).collect();
     let (tl, _) = time(&linear, &few);
+    // The Bloom prefilter, forced on and off, on the innocent images.
+    let with = |q: &[Hash256]| set.matches_any_with(q, t, PrefilterUse::Always).len();
+    let without = |q: &[Hash256]| set.matches_any_with(q, t, PrefilterUse::Never).len();
+    let (t_on, f_on) = time(&with, &innocent);
+    let (t_off, f_off) = time(&without, &innocent);
+    assert_eq!(f_on, f_off);
+    let rejected: Vec<usize> = innocent
+        .iter()
+        .map(|&i| set.prefilter_rejections(&qs[i], t))
+        .collect();
+    let images_rejected = rejected.iter().filter(|&&r| r == 8).count();
+    let variants_rejected: usize = rejected.iter().sum();
+    let pf = set.prefilter_info();
     println!(
         "{}",
         serde_json::json!({
@@ -120,6 +86,12 @@ fn main() {
             "indexed_nonmatching_s": ti, "indexed_matching_s": tm,
             "matches_nonmatching": fi, "matches_matching": fm,
             "linear_s": tl,
+            "prefilter_auto": set.prefilter_pays(t),
+            "prefilter_on_nonmatching_s": t_on, "prefilter_off_nonmatching_s": t_off,
+            "prefilter_bits_per_entry": pf.bits_per_entry,
+            "prefilter_probes_per_image": 8 * bloom::probes_per_hash((t / 8).min(3)),
+            "prefilter_rejected_images": images_rejected as f64 / innocent.len() as f64,
+            "prefilter_rejected_variants": variants_rejected as f64 / (8 * innocent.len()) as f64,
         })
     );
 }

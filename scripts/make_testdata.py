@@ -8,7 +8,8 @@ project owns them outright. Needs numpy and Pillow:
 
 The sample list is then made with percept itself:
     percept hash testdata/images/waves-320x240.png testdata/images/grey-200x150.png > testdata/sample-list.csv
-    percept list build testdata/sample-list.csv --exact-files testdata/images/other-rgba-180x300.png -o testdata/sample-list.pcl
+    percept list build testdata/sample-list.csv --exact-files testdata/images/other-rgba-180x300.png \
+        --prefilter-key 7065726365707420746573746461746f -o testdata/sample-list.pcl
 """
 import os
 

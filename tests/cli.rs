@@ -167,6 +167,9 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The key testdata/sample-list.pcl was built with (testdata/README.md).
+const SAMPLE_PREFILTER_KEY: &str = "7065726365707420746573746461746f";
+
 #[test]
 fn sample_list_rebuilds_byte_for_byte() {
     let out_path = std::env::temp_dir().join(format!("percept-rebuild-{}.pcl", std::process::id()));
@@ -178,6 +181,8 @@ fn sample_list_rebuilds_byte_for_byte() {
             "testdata/sample-list.csv",
             "--exact-files",
             "testdata/images/other-rgba-180x300.png",
+            "--prefilter-key",
+            SAMPLE_PREFILTER_KEY,
             "-o",
         ])
         .arg(&out_path)

@@ -78,6 +78,10 @@ fn open(bytes: &[u8]) -> Result<ListFile, DbError> {
     ListFile::from_bytes(bytes, ChecksumPolicy::OnLoad)
 }
 
+fn patch_u32(b: &mut [u8], at: usize, v: u32) {
+    b[at..at + 4].copy_from_slice(&v.to_le_bytes());
+}
+
 fn patch_u64(bytes: &mut [u8], at: usize, v: u64) {
     bytes[at..at + 8].copy_from_slice(&v.to_le_bytes());
 }
@@ -118,9 +122,29 @@ fn malformed_headers_get_their_own_errors() {
         ("bad magic", Box::new(|b| b[0] = b'X'), |e| {
             matches!(e, DbError::BadMagic)
         }),
-        ("future version", Box::new(|b| b[8] = 2), |e| {
-            matches!(e, DbError::UnsupportedVersion(2))
+        ("future version", Box::new(|b| b[8] = 3), |e| {
+            matches!(e, DbError::UnsupportedVersion(3))
         }),
+        ("pre-release version 1", Box::new(|b| b[8] = 1), |e| {
+            matches!(e, DbError::UnsupportedVersion(1))
+        }),
+        (
+            "section count without the prefilter",
+            Box::new(|b| patch_u32(b, 40, 7)),
+            |e| matches!(e, DbError::Malformed(_)),
+        ),
+        (
+            "prefilter section of the wrong size",
+            Box::new(|b| {
+                // The last section table entry is the prefilter's bits.
+                let at = 64 + 32 * 8;
+                assert_eq!(b[at], 9);
+                let count = u64::from_le_bytes(b[at + 24..at + 32].try_into().unwrap());
+                patch_u64(b, at + 24, count + 8);
+                patch_u64(b, at + 16, (count + 8) * 8);
+            }),
+            |e| matches!(e, DbError::Malformed(_)),
+        ),
         (
             "entry count off by one",
             Box::new(|b| patch_u64(b, 24, 41)),

@@ -3,7 +3,7 @@
 mod common;
 
 use percept::hash::pdq::Dihedral;
-use percept::index::{Entry, KnownHashSet, Match};
+use percept::index::{Entry, KnownHashSet, Match, PrefilterUse};
 use percept::Hash256;
 use proptest::prelude::*;
 
@@ -65,7 +65,7 @@ proptest! {
         random in proptest::collection::vec(hash_strategy(), 0..1500),
         queries in proptest::collection::vec(hash_strategy(), 1..=8),
         picks in proptest::collection::vec(any::<u8>(), 256),
-        t in prop_oneof![Just(0u32), Just(1), Just(15), Just(16), Just(31), Just(32), Just(47), 0u32..=63, Just(64), Just(90)],
+        t in prop_oneof![Just(0u32), Just(1), Just(7), Just(8), Just(15), Just(16), Just(31), Just(32), Just(47), 0u32..=63, Just(64), Just(90)],
     ) {
         // Plant a stored hash at every distance 0..=t+1 from some query.
         let mut hashes = random;
@@ -83,6 +83,10 @@ proptest! {
         let set = KnownHashSet::build(entries.clone());
         let expect = brute(&entries, &queries, t);
         prop_assert_eq!(got(&set, &set.matches_any(&queries, t)), expect.clone());
+        // The Bloom prefilter never changes the answer, forced on or off.
+        for use_ in [PrefilterUse::Always, PrefilterUse::Never] {
+            prop_assert_eq!(got(&set, &set.matches_any_with(&queries, t, use_)), expect.clone());
+        }
         prop_assert_eq!(got(&set, &set.matches_linear(&queries, t)), expect);
     }
 }
@@ -190,9 +194,51 @@ fn large_list_equals_linear_scan() {
         id: i as u64,
         label: None,
     }));
-    for t in [0u32, 15, 31, 47, 63] {
+    for t in [0u32, 7, 15, 31, 47, 63] {
         let indexed = set.matches_any(&queries, t);
         assert_eq!(indexed, set.matches_linear(&queries, t), "threshold {t}");
+        let filtered = set.matches_any_with(&queries, t, PrefilterUse::Always);
+        assert_eq!(indexed, filtered, "threshold {t}, prefilter on");
         assert!(indexed.len() > t as usize, "planted matches found at {t}");
     }
+}
+
+/// The prefilter rejects most innocent query hashes where it is used, and
+/// never one with a stored hash within the threshold.
+#[test]
+fn prefilter_rejects_innocent_hashes_and_never_a_near_one() {
+    let mut state = 0x0bad_cafe_1234_5678u64;
+    let mut random_hash = || {
+        let mut b = [0u8; 32];
+        for chunk in b.chunks_exact_mut(8) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            chunk.copy_from_slice(&state.to_le_bytes());
+        }
+        Hash256::from_bytes(b)
+    };
+    let hashes: Vec<Hash256> = (0..20_000).map(|_| random_hash()).collect();
+    let set = KnownHashSet::build(hashes.iter().enumerate().map(|(i, &hash)| Entry {
+        hash,
+        id: i as u64,
+        label: None,
+    }));
+    let info = set.prefilter_info();
+    assert!((79.0..=82.0).contains(&info.bits_per_entry), "{info:?}");
+    assert!(set.prefilter_pays(7) && !set.prefilter_pays(8) && !set.prefilter_pays(31));
+    let innocent: Vec<Hash256> = (0..4000).map(|_| random_hash()).collect();
+    let rejected: usize = innocent
+        .chunks(8)
+        .map(|q| set.prefilter_rejections(q, 7))
+        .sum();
+    // About 1% false positives per probe, 8 probes per hash.
+    assert!(rejected > 4000 * 85 / 100, "{rejected} of 4000 rejected");
+    let picks: Vec<u8> = (0..256).map(|i| (i * 91 % 253) as u8).collect();
+    for (i, h) in hashes.iter().enumerate().take(2000) {
+        let t = (i % 32) as u32;
+        let near = flip(*h, t as usize, &picks[i % 50..]);
+        assert_eq!(set.prefilter_rejections(&[near], t), 0, "entry {i} at {t}");
+    }
+    assert!(set.prefilter_is_consistent());
 }

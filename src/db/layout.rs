@@ -1,7 +1,7 @@
 //! Constants of the file layout (see the module docs of `db`).
 
 pub(crate) const MAGIC: &[u8; 8] = b"PRCPTLST";
-pub(crate) const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 pub(crate) const HEADER_LEN: usize = 64;
 pub(crate) const SECTION_ENTRY_LEN: usize = 32;
 pub(crate) const CHECKSUM_LEN: usize = 32;
@@ -17,10 +17,12 @@ pub(crate) enum Section {
     MihDirectory = 5,
     MihPermutation = 6,
     FileDigests = 7,
+    PrefilterKey = 8,
+    PrefilterBits = 9,
 }
 
 impl Section {
-    pub(crate) const ALL: [Section; 7] = [
+    pub(crate) const ALL: [Section; 9] = [
         Section::Hashes,
         Section::Ids,
         Section::LabelOffsets,
@@ -28,6 +30,8 @@ impl Section {
         Section::MihDirectory,
         Section::MihPermutation,
         Section::FileDigests,
+        Section::PrefilterKey,
+        Section::PrefilterBits,
     ];
 
     pub(crate) fn from_u32(v: u32) -> Option<Section> {
@@ -38,7 +42,10 @@ impl Section {
     pub(crate) fn element_size(self) -> usize {
         match self {
             Section::Hashes | Section::FileDigests => 32,
-            Section::Ids | Section::LabelOffsets => 8,
+            Section::Ids
+            | Section::LabelOffsets
+            | Section::PrefilterKey
+            | Section::PrefilterBits => 8,
             Section::MihDirectory => 4,
             Section::LabelBytes => 1,
             Section::MihPermutation => 3,

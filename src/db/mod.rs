@@ -7,7 +7,7 @@
 //! | offset | size | field |
 //! | --- | --- | --- |
 //! | 0 | 8 | magic `PRCPTLST` |
-//! | 8 | 4 | format version (1) |
+//! | 8 | 4 | format version (2; version 1, never released, had no prefilter) |
 //! | 12 | 4 | MIH directory bits |
 //! | 16 | 8 | list version (set by the list's producer, increases with each release) |
 //! | 24 | 8 | entry count N |
@@ -23,8 +23,12 @@
 //! Sections: `HASHES` (N x 4 u64 words, sorted), `IDS` (N x u64),
 //! `LABEL_OFFSETS` ((N+1) x u64), `LABEL_BYTES` (UTF-8), `MIH_DIRECTORY`
 //! (16 x (2^bits + 1) x u32), `MIH_PERMUTATION` (15 x N x 3 bytes),
-//! `FILE_DIGESTS` (D x 32 bytes, sorted). Unknown section kinds are refused
-//! (a newer format version would be needed to add one).
+//! `FILE_DIGESTS` (D x 32 bytes, sorted), `PREFILTER_KEY` (2 x u64: the
+//! SipHash-1-3 key of the Bloom prefilter), `PREFILTER_BITS`
+//! (`ceil(N x 80 / 512)` (at least 1) 512-bit lines as u64 words; see
+//! `index::bloom`). Unknown section kinds are refused (a newer format
+//! version would be needed to add one). The prefilter is a pure function of
+//! the hashes and the key: `percept list info --check-prefilter` rebuilds it.
 
 mod error;
 mod import;

@@ -9,6 +9,7 @@ use super::layout::{
     Section, ALIGN, CHECKSUM_LEN, FORMAT_VERSION, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN,
 };
 use super::DbError;
+use crate::index::bloom::{self, Prefilter};
 use crate::index::mih::{dir_bits_for, MihTables, SLOTS};
 use crate::index::slab::Slab;
 use crate::index::{KnownHashSet, SharedBytes, MAX_ENTRIES};
@@ -98,6 +99,8 @@ impl ListFile {
         let dir = section(&bytes, &layout, Section::MihDirectory)?;
         let perm = section(&bytes, &layout, Section::MihPermutation)?;
         let digests = section(&bytes, &layout, Section::FileDigests)?;
+        let key: Slab<u64> = section(&bytes, &layout, Section::PrefilterKey)?;
+        let filter_words = section(&bytes, &layout, Section::PrefilterBits)?;
         let checksum = &bytes[bytes.len() - CHECKSUM_LEN..];
         let info = ListInfo {
             format_version: FORMAT_VERSION,
@@ -116,6 +119,10 @@ impl ListFile {
                 dir_bits: layout.dir_bits,
                 dir,
                 perm,
+            },
+            prefilter: Prefilter {
+                key: [key.as_slice()[0], key.as_slice()[1]],
+                words: filter_words,
             },
         };
         Ok(ListFile {
@@ -185,7 +192,7 @@ struct Layout {
     digests: usize,
     dir_bits: u32,
     /// (offset, length in bytes) per section kind, indexed by kind - 1.
-    sections: [(usize, usize); 7],
+    sections: [(usize, usize); Section::ALL.len()],
 }
 
 fn u32_at(b: &[u8], at: usize) -> u32 {
@@ -262,7 +269,7 @@ fn parse_layout(b: &[u8]) -> Result<Layout, DbError> {
     if table_end > body_end {
         return Err(DbError::Truncated("section table"));
     }
-    let mut sections: [Option<(usize, usize)>; 7] = [None; 7];
+    let mut sections: [Option<(usize, usize)>; Section::ALL.len()] = [None; Section::ALL.len()];
     for i in 0..section_count {
         let at = HEADER_LEN + SECTION_ENTRY_LEN * i;
         let kind = Section::from_u32(u32_at(b, at))
@@ -288,6 +295,8 @@ fn parse_layout(b: &[u8]) -> Result<Layout, DbError> {
             Section::MihDirectory => (SLOTS as u64) * ((1u64 << dir_bits) + 1),
             Section::MihPermutation => (SLOTS as u64 - 1) * n as u64,
             Section::FileDigests => digests as u64,
+            Section::PrefilterKey => 2,
+            Section::PrefilterBits => bloom::words_for(n) as u64,
         };
         if count != expected || Some(len) != count.checked_mul(kind.element_size() as u64) {
             return Err(DbError::Malformed(format!(
@@ -302,9 +311,10 @@ fn parse_layout(b: &[u8]) -> Result<Layout, DbError> {
         }
         *slot = Some((offset as usize, len as usize));
     }
-    let mut out = [(0usize, 0usize); 7];
+    let mut out = [(0usize, 0usize); Section::ALL.len()];
     for (o, s) in out.iter_mut().zip(sections) {
-        // All seven kinds, each once, in a table of seven: none can be missing.
+        // Every kind at most once, in a table with one entry per kind: none
+        // can be missing.
         *o = s.ok_or_else(|| DbError::Malformed("missing section".into()))?;
     }
     Ok(Layout {

@@ -26,7 +26,8 @@ impl ListContents<'_> {
         digests.sort_unstable();
         digests.dedup();
         let hashes: &[u8] = bytemuck::cast_slice(set.hashes.as_slice());
-        let sections: [(Section, &[u8], usize); 7] = [
+        let key = set.prefilter.key;
+        let sections: [(Section, &[u8], usize); 9] = [
             (Section::Hashes, hashes, set.len()),
             (
                 Section::Ids,
@@ -57,6 +58,12 @@ impl ListContents<'_> {
                 Section::FileDigests,
                 bytemuck::cast_slice(&digests),
                 digests.len(),
+            ),
+            (Section::PrefilterKey, bytemuck::cast_slice(&key), 2),
+            (
+                Section::PrefilterBits,
+                bytemuck::cast_slice(set.prefilter.words.as_slice()),
+                set.prefilter.words.as_slice().len(),
             ),
         ];
         let table_end = HEADER_LEN + SECTION_ENTRY_LEN * sections.len();

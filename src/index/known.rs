@@ -3,7 +3,8 @@
 
 use rayon::prelude::*;
 
-use super::mih::{MihTables, SLOTS};
+use super::bloom::{self, Prefilter};
+use super::mih::{prefetch_ptr, MihTables, SLOTS};
 use super::slab::Slab;
 use crate::distance::hamming_words;
 use crate::hash::pdq::Dihedral;
@@ -16,6 +17,9 @@ pub const DEFAULT_THRESHOLD: u32 = 31;
 /// Above this threshold the pigeonhole radius makes probing cost more than
 /// reading every hash, so queries scan linearly.
 const MAX_INDEXED_THRESHOLD: u32 = 63;
+
+/// How many candidates ahead of the one being verified are prefetched.
+const PREFETCH_AHEAD: usize = 16;
 
 /// One stored hash with its caller-chosen id and optional label.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +51,27 @@ pub struct KnownHashSet {
     pub(crate) label_offsets: Slab<u64>,
     pub(crate) label_bytes: Slab<u8>,
     pub(crate) mih: MihTables,
+    pub(crate) prefilter: Prefilter,
+}
+
+/// Whether a query consults the Bloom prefilter before the index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum PrefilterUse {
+    /// Where it is measured to pay (see [`KnownHashSet::prefilter_pays`]).
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// Size and shape of a set's Bloom prefilter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PrefilterInfo {
+    pub size_bytes: usize,
+    /// Filter bits per stored hash (8 block keys each).
+    pub bits_per_entry: f64,
+    /// Bits tested per probe (all in one 64-byte line).
+    pub bits_per_probe: u32,
 }
 
 impl KnownHashSet {
@@ -56,6 +81,20 @@ impl KnownHashSet {
     /// # Panics
     /// With more than [`MAX_ENTRIES`](super::MAX_ENTRIES) entries.
     pub fn build(entries: impl IntoIterator<Item = Entry>) -> Self {
+        let mut key = [0u8; 16];
+        // Without OS randomness the key is still unpredictable enough to be
+        // list-specific (it is mixed with the entries' digest below); the
+        // filter stays exact whatever the key.
+        let _ = getrandom::fill(&mut key);
+        Self::build_keyed(entries, key)
+    }
+
+    /// [`build`](Self::build) with a chosen prefilter key, for reproducible
+    /// list files (the same entries and key give the same bytes).
+    ///
+    /// # Panics
+    /// With more than [`MAX_ENTRIES`](super::MAX_ENTRIES) entries.
+    pub fn build_keyed(entries: impl IntoIterator<Item = Entry>, prefilter_key: [u8; 16]) -> Self {
         let mut entries: Vec<Entry> = entries.into_iter().collect();
         entries.sort_by(|a, b| a.hash.cmp(&b.hash).then(a.id.cmp(&b.id)));
         let hashes: Vec<[u64; 4]> = entries.iter().map(|e| e.hash.words()).collect();
@@ -70,12 +109,18 @@ impl KnownHashSet {
             label_offsets.push(label_bytes.len() as u64);
         }
         let mih = MihTables::build(&hashes);
+        let key = [
+            u64::from_le_bytes(prefilter_key[..8].try_into().unwrap_or_default()),
+            u64::from_le_bytes(prefilter_key[8..].try_into().unwrap_or_default()),
+        ];
+        let prefilter = Prefilter::build(&hashes, key);
         KnownHashSet {
             hashes: Slab::Owned(hashes),
             ids: Slab::Owned(ids),
             label_offsets: Slab::Owned(label_offsets),
             label_bytes: Slab::Owned(label_bytes),
             mih,
+            prefilter,
         }
     }
 
@@ -118,11 +163,71 @@ impl KnownHashSet {
             + self.label_offsets.as_slice().len() * 8
             + self.label_bytes.as_slice().len()
             + self.mih.size_bytes()
+            + self.prefilter.size_bytes()
     }
 
-    /// Bytes of the matching structures alone: hashes plus index tables.
+    /// Bytes of the matching structures alone: hashes, index tables and
+    /// the prefilter.
     pub fn index_size_bytes(&self) -> usize {
-        self.len() * 32 + self.mih.size_bytes()
+        self.len() * 32 + self.mih.size_bytes() + self.prefilter.size_bytes()
+    }
+
+    /// The prefilter's size and shape.
+    pub fn prefilter_info(&self) -> PrefilterInfo {
+        PrefilterInfo {
+            size_bytes: self.prefilter.size_bytes(),
+            bits_per_entry: (self.prefilter.size_bytes() * 8) as f64 / self.len().max(1) as f64,
+            bits_per_probe: bloom::BITS_PER_PROBE,
+        }
+    }
+
+    /// The prefilter's key (stored in list files).
+    pub fn prefilter_key(&self) -> [u8; 16] {
+        let mut k = [0u8; 16];
+        k[..8].copy_from_slice(&self.prefilter.key[0].to_le_bytes());
+        k[8..].copy_from_slice(&self.prefilter.key[1].to_le_bytes());
+        k
+    }
+
+    /// Whether the prefilter is rebuilt bit for bit from the stored hashes
+    /// and key (a list file's filter can be checked this way).
+    pub fn prefilter_is_consistent(&self) -> bool {
+        let rebuilt = Prefilter::build(self.hashes.as_slice(), self.prefilter.key);
+        rebuilt.words.as_slice() == self.prefilter.words.as_slice()
+    }
+
+    /// Whether, at this threshold, consulting the prefilter is expected to
+    /// cost less than the index work it can save. It probes 8 block keys
+    /// per query hash at radius `T / 8`: 8 probes below T = 8, 264 below 16,
+    /// thousands above; the index reads about `16 x probes x N / 2^dir_bits`
+    /// candidates. Measured (README, "Bloom prefilter"): it pays below T = 8
+    /// at every size tried, and nowhere from T = 8 up.
+    pub fn prefilter_pays(&self, threshold: u32) -> bool {
+        threshold < 8 && !self.is_empty()
+    }
+
+    /// How many of `variants` (at most 8) the prefilter alone proves to have
+    /// no stored hash within `threshold` (0..=31); for measurements.
+    pub fn prefilter_rejections(&self, variants: &[Hash256], threshold: u32) -> usize {
+        let radius = (threshold / 8).min(3);
+        variants
+            .iter()
+            .take(8)
+            .filter(|q| !self.prefilter.may_contain_near(&q.words(), radius))
+            .count()
+    }
+
+    /// The same as [`prefilter_rejections`](Self::prefilter_rejections),
+    /// probing with plain word operations instead of `bitvec` (for the
+    /// bench that compares the two).
+    #[doc(hidden)]
+    pub fn prefilter_rejections_words(&self, variants: &[Hash256], threshold: u32) -> usize {
+        let radius = (threshold / 8).min(3);
+        variants
+            .iter()
+            .take(8)
+            .filter(|q| !self.prefilter.may_contain_near_words(&q.words(), radius))
+            .count()
     }
 
     /// Every entry within `threshold` of `hash`.
@@ -134,12 +239,29 @@ impl KnownHashSet {
     /// [`Dihedral::ALL`] order: pass an image's dihedral hashes), each entry
     /// once with its smallest distance. Sorted by distance, then entry.
     pub fn matches_any(&self, variants: &[Hash256], threshold: u32) -> Vec<Match> {
+        self.matches_any_with(variants, threshold, PrefilterUse::Auto)
+    }
+
+    /// [`matches_any`](Self::matches_any) with the prefilter forced on or
+    /// off (the answer is the same; only the time differs).
+    pub fn matches_any_with(
+        &self,
+        variants: &[Hash256],
+        threshold: u32,
+        prefilter: PrefilterUse,
+    ) -> Vec<Match> {
         let variants = &variants[..variants.len().min(8)];
         let mut out = Vec::new();
         if threshold > MAX_INDEXED_THRESHOLD {
             self.linear_into(variants, threshold, &mut out);
         } else {
-            self.indexed_into(variants, threshold, &mut out);
+            let use_filter = threshold < 32
+                && match prefilter {
+                    PrefilterUse::Auto => self.prefilter_pays(threshold),
+                    PrefilterUse::Always => true,
+                    PrefilterUse::Never => false,
+                };
+            self.indexed_into(variants, threshold, use_filter, &mut out);
         }
         finish(&mut out);
         out
@@ -166,32 +288,70 @@ impl KnownHashSet {
     // The dispatch below is spelled out twice on purpose: routing both
     // through one `#[target_feature]` helper taking a closure compiles the
     // closure body without popcnt (measured: the linear scan 2.5x slower).
-    fn indexed_into(&self, variants: &[Hash256], threshold: u32, out: &mut Vec<Match>) {
+    fn indexed_into(
+        &self,
+        variants: &[Hash256],
+        threshold: u32,
+        use_filter: bool,
+        out: &mut Vec<Match>,
+    ) {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("popcnt") {
             // SAFETY: the CPU supports popcnt (checked just above).
-            unsafe { self.indexed_popcnt(variants, threshold, out) };
+            unsafe { self.indexed_popcnt(variants, threshold, use_filter, out) };
             return;
         }
-        self.indexed_generic(variants, threshold, out);
+        self.indexed_generic(variants, threshold, use_filter, out);
     }
 
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "popcnt")]
-    unsafe fn indexed_popcnt(&self, variants: &[Hash256], threshold: u32, out: &mut Vec<Match>) {
-        self.indexed_generic(variants, threshold, out);
+    unsafe fn indexed_popcnt(
+        &self,
+        variants: &[Hash256],
+        threshold: u32,
+        use_filter: bool,
+        out: &mut Vec<Match>,
+    ) {
+        self.indexed_generic(variants, threshold, use_filter, out);
     }
 
     #[inline(always)]
-    fn indexed_generic(&self, variants: &[Hash256], threshold: u32, out: &mut Vec<Match>) {
+    fn indexed_generic(
+        &self,
+        variants: &[Hash256],
+        threshold: u32,
+        use_filter: bool,
+        out: &mut Vec<Match>,
+    ) {
         let hashes = self.hashes.as_slice();
         let ids = self.ids.as_slice();
         let radius = threshold / SLOTS as u32;
+        let mut probes = Vec::new();
+        let mut candidates = Vec::new();
         for (v, q) in variants.iter().enumerate() {
             let q = q.words();
-            self.mih.for_each_candidate(hashes, &q, radius, |e| {
+            // Pigeonhole over 8 blocks: a stored hash within T has a block
+            // within T / 8 bits, so an all-negative probe set rules out
+            // every stored hash for this variant.
+            if use_filter && !self.prefilter.may_contain_near(&q, threshold / 8) {
+                continue;
+            }
+            candidates.clear();
+            self.mih
+                .gather_candidates(hashes.len(), &q, radius, &mut probes, &mut candidates);
+            // Candidates sit at random places in the hash array: keep
+            // PREFETCH_AHEAD of their cache lines in flight while verifying.
+            for &c in candidates.iter().take(PREFETCH_AHEAD) {
+                prefetch_ptr(hashes.get(c as usize));
+            }
+            for (i, &c) in candidates.iter().enumerate() {
+                if let Some(&ahead) = candidates.get(i + PREFETCH_AHEAD) {
+                    prefetch_ptr(hashes.get(ahead as usize));
+                }
+                let e = c as usize;
                 // `get`: candidates from an unverified list file may be junk.
-                let Some(h) = hashes.get(e) else { return };
+                let Some(h) = hashes.get(e) else { continue };
                 let d = hamming_words(h, &q);
                 if d <= threshold {
                     out.push(Match {
@@ -201,7 +361,7 @@ impl KnownHashSet {
                         variant: Dihedral::ALL[v],
                     });
                 }
-            });
+            }
         }
     }
 

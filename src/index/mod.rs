@@ -5,11 +5,12 @@
 //! query hashes (an image's dihedral variants) through multi-index hashing
 //! ([`mih`]), verifying each candidate with the full Hamming distance.
 
+pub mod bloom;
 mod known;
 mod masks;
 pub(crate) mod mih;
 pub(crate) mod slab;
 
-pub use known::{Entry, KnownHashSet, Match, DEFAULT_THRESHOLD};
+pub use known::{Entry, KnownHashSet, Match, PrefilterInfo, PrefilterUse, DEFAULT_THRESHOLD};
 pub use mih::MAX_ENTRIES;
 pub use slab::{SharedBytes, SlabError};

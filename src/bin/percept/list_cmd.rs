@@ -9,6 +9,13 @@ use crate::walk::{expand_all, Entry};
 use crate::{InputFormat, ListBuildArgs, ListInfoArgs};
 
 pub fn build(args: ListBuildArgs) -> ExitCode {
+    let key = match args.prefilter_key.as_deref().map(parse_key).transpose() {
+        Ok(k) => k,
+        Err(()) => {
+            eprintln!("percept: --prefilter-key wants exactly 32 hex digits");
+            return ExitCode::from(2);
+        }
+    };
     let format = match args.input_format {
         InputFormat::Auto => ImportFormat::Auto,
         InputFormat::Hex => ImportFormat::Hex,
@@ -67,7 +74,10 @@ pub fn build(args: ListBuildArgs) -> ExitCode {
         );
         return ExitCode::from(1);
     }
-    let set = KnownHashSet::build(entries);
+    let set = match key {
+        Some(key) => KnownHashSet::build_keyed(entries, key),
+        None => KnownHashSet::build(entries),
+    };
     let contents = ListContents {
         set: &set,
         file_digests: &digests,
@@ -118,6 +128,21 @@ pub fn info(args: ListInfoArgs) -> ExitCode {
             set.index_size_bytes() as f64 / set.len() as f64
         );
     }
+    let pf = set.prefilter_info();
+    let consistent = args.no_verify || set.prefilter_is_consistent();
+    println!(
+        "prefilter:      {} bytes, {:.1} bits per hash, {} bits per probe, used below distance 8{}",
+        pf.size_bytes,
+        pf.bits_per_entry,
+        pf.bits_per_probe,
+        if args.no_verify {
+            ""
+        } else if consistent {
+            " (rebuilt from the hashes and key: identical)"
+        } else {
+            " (REBUILT FROM THE HASHES AND KEY: DIFFERENT)"
+        }
+    );
     println!(
         "checksum:       {} ({})",
         i.checksum,
@@ -127,5 +152,26 @@ pub fn info(args: ListInfoArgs) -> ExitCode {
             "verified"
         }
     );
+    if !consistent {
+        eprintln!(
+            "percept: {}: the stored prefilter differs from the one its hashes and key give",
+            args.list.display()
+        );
+        return ExitCode::from(1);
+    }
     ExitCode::SUCCESS
+}
+
+/// 32 hex digits to 16 bytes.
+fn parse_key(hex: &str) -> Result<[u8; 16], ()> {
+    let hex = hex.trim();
+    if hex.len() != 32 || !hex.is_ascii() {
+        return Err(());
+    }
+    let mut key = [0u8; 16];
+    for (k, pair) in key.iter_mut().zip(hex.as_bytes().chunks_exact(2)) {
+        let pair = std::str::from_utf8(pair).map_err(|_| ())?;
+        *k = u8::from_str_radix(pair, 16).map_err(|_| ())?;
+    }
+    Ok(key)
 }

@@ -72,6 +72,11 @@ struct ListBuildArgs {
     /// Build even if some lines are invalid (they are still reported).
     #[arg(long)]
     skip_invalid: bool,
+    /// The Bloom prefilter's 128-bit key as 32 hex digits, for a
+    /// reproducible file (default: a fresh random key, so nobody can compute
+    /// filter collisions before the list is published).
+    #[arg(long, value_name = "HEX")]
+    prefilter_key: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -86,7 +91,8 @@ enum InputFormat {
 #[derive(clap::Args)]
 struct ListInfoArgs {
     list: PathBuf,
-    /// Also recompute the checksum (on by default; --no-verify to skip).
+    /// Skip recomputing the checksum and rebuilding the prefilter (both
+    /// are checked by default).
     #[arg(long)]
     no_verify: bool,
 }
