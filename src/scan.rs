@@ -5,10 +5,11 @@
 //! then decode with limits, PDQ with all eight dihedral hashes, the quality
 //! gate, and the exact distance search.
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
-use crate::db::ListFile;
+use crate::db::{DbError, ListFile};
 use crate::hash::pdq::{self, DihedralHashes, Profile};
+use crate::hash::Hash256;
 use crate::index::{Match, DEFAULT_THRESHOLD};
 use crate::input::{decode_bytes, DecodeOptions, InputError, PixelView};
 
@@ -70,8 +71,15 @@ pub struct ScanResult {
     pub exact_file: bool,
     /// PDQ quality (`None` when the exact-file check decided first).
     pub quality: Option<u8>,
-    /// Every list entry within the threshold, closest first.
+    /// Every list entry within the threshold, closest first (entry
+    /// numbers refer to the list that answered: see `list_version`).
     pub matches: Vec<Match>,
+    /// `labels[i]` is the label of `matches[i]`'s entry (from the list that
+    /// answered), if it has one.
+    pub labels: Vec<Option<String>>,
+    /// The version of the list that answered (lists can be swapped while
+    /// scans run; each scan uses one list from start to end).
+    pub list_version: u64,
 }
 
 impl ScanResult {
@@ -79,22 +87,53 @@ impl ScanResult {
     pub fn best(&self) -> Option<&Match> {
         self.matches.first()
     }
+
+    /// The closest match's label, if it has one.
+    pub fn best_label(&self) -> Option<&str> {
+        self.labels.first()?.as_deref()
+    }
 }
 
-/// Scans images against one list. Immutable; share it across threads.
-#[derive(Clone)]
+/// Scans images against a list. Share it across threads (`&Scanner` or
+/// `Arc<Scanner>`); [`replace_list`](Scanner::replace_list) swaps in a new
+/// list atomically: a scan already running finishes on the list it
+/// started with, every scan that starts afterwards uses the new one, and
+/// no scan ever sees a mixture or waits for the new list to load.
 pub struct Scanner {
-    list: Arc<ListFile>,
+    list: RwLock<Arc<ListFile>>,
     options: ScanOptions,
 }
 
 impl Scanner {
     pub fn new(list: Arc<ListFile>, options: ScanOptions) -> Self {
-        Scanner { list, options }
+        Scanner {
+            list: RwLock::new(list),
+            options,
+        }
     }
 
-    pub fn list(&self) -> &ListFile {
-        &self.list
+    /// The list scans currently start with.
+    pub fn list(&self) -> Arc<ListFile> {
+        // The lock only guards an Arc assignment, which cannot panic, so
+        // poisoning cannot leave it half-written.
+        self.list
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Swaps in `new` (already opened, and so already verified as its
+    /// `OpenOptions` asked) for every scan that starts from now on, and
+    /// returns the list it replaces. A list with a lower list version than
+    /// the current one is refused ([`DbError::RolledBack`]); an equal
+    /// version is accepted (reloading the same release).
+    pub fn replace_list(&self, new: Arc<ListFile>) -> Result<Arc<ListFile>, DbError> {
+        let mut current = self.list.write().unwrap_or_else(PoisonError::into_inner);
+        let (version, minimum) = (new.info().list_version, current.info().list_version);
+        if version < minimum {
+            return Err(DbError::RolledBack { version, minimum });
+        }
+        Ok(std::mem::replace(&mut *current, new))
     }
 
     pub fn options(&self) -> &ScanOptions {
@@ -103,17 +142,21 @@ impl Scanner {
 
     /// Scans an encoded image (JPEG, PNG, ...).
     pub fn scan_bytes(&self, bytes: &[u8]) -> Result<ScanResult, InputError> {
+        let list = self.list();
         let digest = blake3::hash(bytes);
-        if self.list.contains_file_digest(digest.as_bytes()) {
+        if list.contains_file_digest(digest.as_bytes()) {
             return Ok(ScanResult {
                 verdict: Verdict::Match,
                 exact_file: true,
                 quality: None,
                 matches: Vec::new(),
+                labels: Vec::new(),
+                list_version: list.info().list_version,
             });
         }
         let image = decode_bytes(bytes, &self.options.decode)?;
-        Ok(self.scan_pixels(&image.view()))
+        let hashes = pdq::hash_dihedral(&image.view(), self.options.profile);
+        Ok(self.decide(&list, &hashes.hashes, hashes.quality))
     }
 
     /// Scans pixels the app already holds.
@@ -123,18 +166,33 @@ impl Scanner {
 
     /// Decides from an image's eight dihedral hashes.
     pub fn scan_hashes(&self, hashes: &DihedralHashes) -> ScanResult {
-        if hashes.quality < self.options.min_quality {
+        self.decide(&self.list(), &hashes.hashes, hashes.quality)
+    }
+
+    /// Decides from one hash and its quality (a hash computed elsewhere,
+    /// e.g. received from another device); matches report variant `orig`.
+    pub fn scan_hash(&self, hash: &Hash256, quality: u8) -> ScanResult {
+        self.decide(&self.list(), std::slice::from_ref(hash), quality)
+    }
+
+    fn decide(&self, list: &ListFile, variants: &[Hash256], quality: u8) -> ScanResult {
+        let list_version = list.info().list_version;
+        if quality < self.options.min_quality {
             return ScanResult {
                 verdict: Verdict::Unreliable,
                 exact_file: false,
-                quality: Some(hashes.quality),
+                quality: Some(quality),
                 matches: Vec::new(),
+                labels: Vec::new(),
+                list_version,
             };
         }
-        let matches = self
-            .list
-            .known_hashes()
-            .matches_any(&hashes.hashes, self.options.threshold);
+        let set = list.known_hashes();
+        let matches = set.matches_any(variants, self.options.threshold);
+        let labels = matches
+            .iter()
+            .map(|m| set.label(m.entry).map(str::to_string))
+            .collect();
         ScanResult {
             verdict: if matches.is_empty() {
                 Verdict::NoMatch
@@ -142,8 +200,10 @@ impl Scanner {
                 Verdict::Match
             },
             exact_file: false,
-            quality: Some(hashes.quality),
+            quality: Some(quality),
             matches,
+            labels,
+            list_version,
         }
     }
 }

@@ -18,7 +18,8 @@
 //! | 56 | 8 | reserved (0) |
 //! | 64 | 32 x S | section table: kind u32, reserved u32, offset u64, length in bytes u64, element count u64 |
 //! | ... | | sections, each 64-byte aligned, zero padding between |
-//! | end - 32 | 32 | BLAKE3 of every byte before it |
+//! | end - 32 | 32 | BLAKE3 of every byte before it: the list's root digest |
+//! | (optional) | 104 | signature block, after the total length (see `sign`) |
 //!
 //! Sections: `HASHES` (N x 4 u64 words, sorted), `IDS` (N x u64),
 //! `LABEL_OFFSETS` ((N+1) x u64), `LABEL_BYTES` (UTF-8), `MIH_DIRECTORY`
@@ -34,9 +35,11 @@ mod error;
 mod import;
 mod layout;
 mod read;
+mod sign;
 mod write;
 
 pub use error::DbError;
 pub use import::{parse_list, ImportFormat, ImportIssue, ImportedList};
-pub use read::{ChecksumPolicy, ListFile, ListInfo};
+pub use read::{sign_list_bytes, ChecksumPolicy, ListFile, ListInfo, OpenOptions};
+pub use sign::{PublicKey, SecretKey};
 pub use write::{write_list, ListContents};

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::layout::{
     Section, ALIGN, CHECKSUM_LEN, FORMAT_VERSION, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN,
 };
+use super::sign::{self, PublicKey, SIGNATURE_BLOCK_LEN, SIGNATURE_MAGIC};
 use super::DbError;
 use crate::index::bloom::{self, Prefilter};
 use crate::index::mih::{dir_bits_for, MihTables, SLOTS};
@@ -36,9 +37,47 @@ pub struct ListInfo {
     pub entries: u64,
     pub file_digests: u64,
     pub size_bytes: u64,
-    /// The stored BLAKE3 checksum (hex): equal on two devices means the
-    /// same list, byte for byte.
+    /// The list's root digest: the stored BLAKE3 checksum over the header
+    /// and every section (hex). Equal on two devices means the same list,
+    /// byte for byte; a signature does not change it.
     pub checksum: String,
+    /// Who signed the list (the signature was checked on open).
+    pub signer: Option<PublicKey>,
+}
+
+/// How a list is checked when it is opened.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OpenOptions {
+    /// When the BLAKE3 checksum is verified. Ignored (always on load) when
+    /// `trusted_keys` is not empty: a signature vouches for the root digest
+    /// only, so the body must be checked against it before use.
+    pub checksum: ChecksumPolicy,
+    /// When not empty, the list must carry a valid signature by one of
+    /// these keys ([`DbError::Unsigned`], [`DbError::UntrustedSigner`]).
+    pub trusted_keys: Vec<PublicKey>,
+    /// Lists with a lower list version are refused ([`DbError::RolledBack`]).
+    pub min_list_version: u64,
+}
+
+impl OpenOptions {
+    /// Structural checks only; the checksum is left to the caller.
+    pub fn deferred() -> Self {
+        OpenOptions {
+            checksum: ChecksumPolicy::Deferred,
+            ..OpenOptions::default()
+        }
+    }
+
+    /// Requires a signature by `key` and a list version of at least
+    /// `min_list_version`.
+    pub fn pinned(key: PublicKey, min_list_version: u64) -> Self {
+        OpenOptions {
+            checksum: ChecksumPolicy::OnLoad,
+            trusted_keys: vec![key],
+            min_list_version,
+        }
+    }
 }
 
 /// An opened list: the known-hash set and the exact-file digests.
@@ -47,6 +86,9 @@ pub struct ListFile {
     digests: Slab<[u8; 32]>,
     info: ListInfo,
     bytes: SharedBytes,
+    /// Bytes of the list proper (header to checksum); a signature block
+    /// may follow.
+    list_len: usize,
 }
 
 /// Bytes copied into 8-byte-aligned storage, for lists given as a buffer.
@@ -65,16 +107,39 @@ impl Deref for AlignedBytes {
 impl ListFile {
     /// Memory-maps and validates a list file.
     pub fn open(path: &Path, policy: ChecksumPolicy) -> Result<Self, DbError> {
+        Self::open_with(
+            path,
+            &OpenOptions {
+                checksum: policy,
+                ..OpenOptions::default()
+            },
+        )
+    }
+
+    /// Memory-maps and validates a list file: structure, then (as asked)
+    /// checksum, signature and minimum list version.
+    pub fn open_with(path: &Path, options: &OpenOptions) -> Result<Self, DbError> {
         let file = std::fs::File::open(path)?;
         // SAFETY: the map is read-only. A list must not be modified in place
         // while open (lists are replaced by writing a new file and renaming
         // it, as `write_list` does); this is the documented contract.
         let map = unsafe { memmap2::Mmap::map(&file)? };
-        Self::from_shared(Arc::new(map), policy)
+        Self::from_shared(Arc::new(map), options)
     }
 
     /// Validates a list held in memory (copied once into aligned storage).
     pub fn from_bytes(bytes: &[u8], policy: ChecksumPolicy) -> Result<Self, DbError> {
+        Self::from_bytes_with(
+            bytes,
+            &OpenOptions {
+                checksum: policy,
+                ..OpenOptions::default()
+            },
+        )
+    }
+
+    /// [`from_bytes`](Self::from_bytes) with signature and version checks.
+    pub fn from_bytes_with(bytes: &[u8], options: &OpenOptions) -> Result<Self, DbError> {
         let mut words = vec![0u64; bytes.len().div_ceil(8)];
         bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..bytes.len()].copy_from_slice(bytes);
         Self::from_shared(
@@ -82,14 +147,38 @@ impl ListFile {
                 words,
                 len: bytes.len(),
             }),
-            policy,
+            options,
         )
     }
 
-    fn from_shared(bytes: SharedBytes, policy: ChecksumPolicy) -> Result<Self, DbError> {
-        let layout = parse_layout(&bytes)?;
-        if policy == ChecksumPolicy::OnLoad {
-            verify(&bytes)?;
+    fn from_shared(bytes: SharedBytes, options: &OpenOptions) -> Result<Self, DbError> {
+        let (list_len, signature) = split_signature(&bytes);
+        let list = &bytes[..list_len];
+        let layout = parse_layout(list)?;
+        if options.checksum == ChecksumPolicy::OnLoad || !options.trusted_keys.is_empty() {
+            verify(list)?;
+        }
+        let mut root = [0u8; 32];
+        root.copy_from_slice(&list[list_len - CHECKSUM_LEN..]);
+        // A signature present is always checked (it is cheap), so that no
+        // byte of a signed file can change unnoticed.
+        let signer = signature
+            .map(|block| sign::verify_block(block, &root))
+            .transpose()?;
+        if !options.trusted_keys.is_empty() {
+            match signer {
+                None => return Err(DbError::Unsigned),
+                Some(k) if !options.trusted_keys.contains(&k) => {
+                    return Err(DbError::UntrustedSigner)
+                }
+                Some(_) => {}
+            }
+        }
+        if layout.list_version < options.min_list_version {
+            return Err(DbError::RolledBack {
+                version: layout.list_version,
+                minimum: options.min_list_version,
+            });
         }
         let n = layout.entries;
         let hashes = section(&bytes, &layout, Section::Hashes)?;
@@ -101,14 +190,14 @@ impl ListFile {
         let digests = section(&bytes, &layout, Section::FileDigests)?;
         let key: Slab<u64> = section(&bytes, &layout, Section::PrefilterKey)?;
         let filter_words = section(&bytes, &layout, Section::PrefilterBits)?;
-        let checksum = &bytes[bytes.len() - CHECKSUM_LEN..];
         let info = ListInfo {
             format_version: FORMAT_VERSION,
             list_version: layout.list_version,
             entries: n as u64,
             file_digests: layout.digests as u64,
             size_bytes: bytes.len() as u64,
-            checksum: checksum.iter().map(|b| format!("{b:02x}")).collect(),
+            checksum: root.iter().map(|b| format!("{b:02x}")).collect(),
+            signer,
         };
         let set = KnownHashSet {
             hashes,
@@ -130,12 +219,25 @@ impl ListFile {
             digests,
             info,
             bytes,
+            list_len,
         })
     }
 
     /// Recomputes the BLAKE3 checksum over the file and compares.
     pub fn verify_checksum(&self) -> Result<(), DbError> {
-        verify(&self.bytes)
+        verify(&self.bytes[..self.list_len])
+    }
+
+    /// The root digest: the BLAKE3 checksum over header and sections.
+    pub fn root_digest(&self) -> [u8; 32] {
+        let mut root = [0u8; 32];
+        root.copy_from_slice(&self.bytes[self.list_len - CHECKSUM_LEN..self.list_len]);
+        root
+    }
+
+    /// The key that signed this list (its signature was checked on open).
+    pub fn signer(&self) -> Option<PublicKey> {
+        self.info.signer
     }
 
     pub fn known_hashes(&self) -> &KnownHashSet {
@@ -166,6 +268,21 @@ fn section<T: bytemuck::Pod>(
     let (offset, len) = layout.sections[kind as usize - 1];
     Slab::shared(bytes.clone(), offset, len / std::mem::size_of::<T>())
         .map_err(|e| DbError::Malformed(format!("section {kind:?}: {e}")))
+}
+
+/// The length of the list proper and the signature block after it, if the
+/// file ends with one (a header's total length plus a block with the magic).
+fn split_signature(b: &[u8]) -> (usize, Option<&[u8]>) {
+    if b.len() >= HEADER_LEN {
+        let total = u64_at(b, 48);
+        if total.checked_add(SIGNATURE_BLOCK_LEN as u64) == Some(b.len() as u64) {
+            let total = total as usize;
+            if &b[total..total + SIGNATURE_MAGIC.len()] == SIGNATURE_MAGIC {
+                return (total, Some(&b[total..]));
+            }
+        }
+    }
+    (b.len(), None)
 }
 
 fn verify(bytes: &[u8]) -> Result<(), DbError> {
@@ -324,4 +441,14 @@ fn parse_layout(b: &[u8]) -> Result<Layout, DbError> {
         dir_bits,
         sections: out,
     })
+}
+
+/// Signs a list held in memory: checks it completely (structure and
+/// checksum), then returns the list with `key`'s signature block after it
+/// (replacing any earlier signature).
+pub fn sign_list_bytes(bytes: &[u8], key: &sign::SecretKey) -> Result<Vec<u8>, DbError> {
+    let list = ListFile::from_bytes(bytes, ChecksumPolicy::OnLoad)?;
+    let mut out = bytes[..list.list_len].to_vec();
+    out.extend_from_slice(&key.sign_block(&list.root_digest()));
+    Ok(out)
 }

@@ -2,11 +2,16 @@
 
 use std::process::ExitCode;
 
-use percept::db::{parse_list, write_list, ChecksumPolicy, ImportFormat, ListContents, ListFile};
+use percept::db::{
+    parse_list, sign_list_bytes, write_list, ChecksumPolicy, ImportFormat, ListContents, ListFile,
+    OpenOptions, PublicKey, SecretKey,
+};
 use percept::index::KnownHashSet;
 
 use crate::walk::{expand_all, Entry};
-use crate::{InputFormat, ListBuildArgs, ListInfoArgs};
+use crate::{
+    InputFormat, ListBuildArgs, ListInfoArgs, ListKeygenArgs, ListSignArgs, ListVerifyArgs,
+};
 
 pub fn build(args: ListBuildArgs) -> ExitCode {
     let key = match args.prefilter_key.as_deref().map(parse_key).transpose() {
@@ -144,7 +149,7 @@ pub fn info(args: ListInfoArgs) -> ExitCode {
         }
     );
     println!(
-        "checksum:       {} ({})",
+        "root digest:    {} (BLAKE3, {})",
         i.checksum,
         if args.no_verify {
             "not verified"
@@ -152,6 +157,10 @@ pub fn info(args: ListInfoArgs) -> ExitCode {
             "verified"
         }
     );
+    match &i.signer {
+        Some(key) => println!("signed by:      {key} (signature valid)"),
+        None => println!("signed by:      nobody (unsigned)"),
+    }
     if !consistent {
         eprintln!(
             "percept: {}: the stored prefilter differs from the one its hashes and key give",
@@ -174,4 +183,99 @@ fn parse_key(hex: &str) -> Result<[u8; 16], ()> {
         *k = u8::from_str_radix(pair, 16).map_err(|_| ())?;
     }
     Ok(key)
+}
+
+pub fn keygen(args: ListKeygenArgs) -> ExitCode {
+    let key = match SecretKey::generate() {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("percept: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+    let written = open.open(&args.secret_key).and_then(|mut f| {
+        std::io::Write::write_all(&mut f, format!("{}\n", key.to_hex()).as_bytes())
+    });
+    if let Err(e) = written {
+        eprintln!("percept: {}: {e}", args.secret_key.display());
+        return ExitCode::from(1);
+    }
+    println!("{}", key.public_key());
+    eprintln!(
+        "percept: secret key written to {}; the public key above is what apps pin",
+        args.secret_key.display()
+    );
+    ExitCode::SUCCESS
+}
+
+pub fn sign(args: ListSignArgs) -> ExitCode {
+    let key = match std::fs::read_to_string(&args.secret_key)
+        .map_err(|e| e.to_string())
+        .and_then(|t| SecretKey::from_hex(&t).map_err(|e| e.to_string()))
+    {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("percept: {}: {e}", args.secret_key.display());
+            return ExitCode::from(1);
+        }
+    };
+    let signed = match std::fs::read(&args.list)
+        .map_err(percept::db::DbError::from)
+        .and_then(|bytes| sign_list_bytes(&bytes, &key))
+    {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("percept: {}: {e}", args.list.display());
+            return ExitCode::from(1);
+        }
+    };
+    let out = args.output.as_ref().unwrap_or(&args.list);
+    let tmp = out.with_extension("tmp-percept");
+    if let Err(e) = std::fs::write(&tmp, &signed).and_then(|()| std::fs::rename(&tmp, out)) {
+        eprintln!("percept: {}: {e}", out.display());
+        return ExitCode::from(1);
+    }
+    eprintln!(
+        "percept: signed {} with key {}",
+        out.display(),
+        key.public_key()
+    );
+    ExitCode::SUCCESS
+}
+
+pub fn verify(args: ListVerifyArgs) -> ExitCode {
+    let mut keys = Vec::new();
+    for k in &args.public_keys {
+        match PublicKey::from_hex(k) {
+            Ok(k) => keys.push(k),
+            Err(e) => {
+                eprintln!("percept: --public-key: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let mut options = OpenOptions::default();
+    options.trusted_keys = keys;
+    options.min_list_version = args.min_version;
+    match ListFile::open_with(&args.list, &options) {
+        Ok(list) => {
+            let i = list.info();
+            println!(
+                "ok: list version {}, {} hashes, root digest {}, signed by {}",
+                i.list_version,
+                i.entries,
+                i.checksum,
+                i.signer.map(|k| k.to_hex()).unwrap_or_default()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("percept: {}: refused: {e}", args.list.display());
+            ExitCode::from(1)
+        }
+    }
 }

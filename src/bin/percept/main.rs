@@ -47,8 +47,45 @@ enum ListCommand {
     /// Build a list file from text lists (hex lines, `hash,quality,filename`
     /// CSV, HMA CSV, ThreatExchange dataset CSV).
     Build(ListBuildArgs),
-    /// Print a list file's version, counts, size and checksum.
+    /// Print a list file's version, counts, size, root digest and signer.
     Info(ListInfoArgs),
+    /// Make an Ed25519 key pair for signing lists: the secret key goes to
+    /// a new file (hex), the public key to stdout (hex).
+    Keygen(ListKeygenArgs),
+    /// Sign a list (in place, or into --output) with a secret key file.
+    Sign(ListSignArgs),
+    /// Check a list completely: structure, checksum, a signature by the
+    /// given public key, and optionally a minimum list version.
+    Verify(ListVerifyArgs),
+}
+
+#[derive(clap::Args)]
+struct ListKeygenArgs {
+    /// Where to write the secret key (must not exist yet).
+    #[arg(long, value_name = "FILE")]
+    secret_key: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct ListSignArgs {
+    list: PathBuf,
+    /// File holding the secret key (64 hex digits), from `list keygen`.
+    #[arg(long, value_name = "FILE")]
+    secret_key: PathBuf,
+    /// Write the signed list here instead of replacing LIST.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ListVerifyArgs {
+    list: PathBuf,
+    /// The signer's public key (64 hex digits); repeat to trust several.
+    #[arg(long = "public-key", value_name = "HEX", required = true)]
+    public_keys: Vec<String>,
+    /// Refuse lists with a lower list version (rollback).
+    #[arg(long, default_value_t = 0)]
+    min_version: u64,
 }
 
 #[derive(clap::Args)]
@@ -120,6 +157,13 @@ struct ScanArgs {
     /// No progress bar even on a terminal.
     #[arg(long)]
     quiet: bool,
+    /// Require the list to be signed by this key (64 hex digits; repeat to
+    /// trust several).
+    #[arg(long = "public-key", value_name = "HEX")]
+    public_keys: Vec<String>,
+    /// Refuse lists with a lower list version (rollback).
+    #[arg(long, default_value_t = 0)]
+    min_list_version: u64,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -173,6 +217,9 @@ fn main() -> ExitCode {
         Command::Hash(args) => hash_cmd::run(args),
         Command::List(ListCommand::Build(args)) => list_cmd::build(args),
         Command::List(ListCommand::Info(args)) => list_cmd::info(args),
+        Command::List(ListCommand::Keygen(args)) => list_cmd::keygen(args),
+        Command::List(ListCommand::Sign(args)) => list_cmd::sign(args),
+        Command::List(ListCommand::Verify(args)) => list_cmd::verify(args),
         Command::Scan(args) => scan_cmd::run(args),
     }
 }

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use percept::db::{ChecksumPolicy, ListFile};
+use percept::db::{ListFile, OpenOptions, PublicKey};
 use percept::hash::pdq::Profile;
 use percept::input::read_file_limited;
 use percept::scan::{ScanOptions, ScanResult, Scanner, Verdict};
@@ -27,7 +27,18 @@ struct Summary {
 }
 
 pub fn run(args: ScanArgs) -> ExitCode {
-    let list = match ListFile::open(&args.list, ChecksumPolicy::OnLoad) {
+    let mut open = OpenOptions::default();
+    for k in &args.public_keys {
+        match PublicKey::from_hex(k) {
+            Ok(k) => open.trusted_keys.push(k),
+            Err(e) => {
+                eprintln!("percept: --public-key: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    open.min_list_version = args.min_list_version;
+    let list = match ListFile::open_with(&args.list, &open) {
         Ok(l) => Arc::new(l),
         Err(e) => {
             eprintln!("percept: {}: {e}", args.list.display());
@@ -81,7 +92,7 @@ pub fn run(args: ScanArgs) -> ExitCode {
                         Verdict::NoMatch => summary.no_match += 1,
                         Verdict::Unreliable => summary.unreliable += 1,
                     }
-                    let line = format_result(&scanner, path, &r, args.format);
+                    let line = format_result(path, &r, args.format);
                     if bar.suspend(|| writeln!(out, "{line}")).is_err() {
                         return ExitCode::from(1);
                     }
@@ -120,10 +131,9 @@ fn scan_file(scanner: &Scanner, path: &Path) -> Result<ScanResult, String> {
     scanner.scan_bytes(&bytes).map_err(|e| e.to_string())
 }
 
-fn format_result(scanner: &Scanner, path: &Path, r: &ScanResult, format: ScanFormat) -> String {
-    let set = scanner.list().known_hashes();
+fn format_result(path: &Path, r: &ScanResult, format: ScanFormat) -> String {
     let best = r.best();
-    let label = best.and_then(|m| set.label(m.entry)).unwrap_or("");
+    let label = r.best_label().unwrap_or("");
     let distance = best.map(|m| m.distance.to_string()).unwrap_or_default();
     let id = best.map(|m| m.id.to_string()).unwrap_or_default();
     let quality = r.quality.map(|q| q.to_string()).unwrap_or_default();
@@ -172,7 +182,7 @@ fn format_result(scanner: &Scanner, path: &Path, r: &ScanResult, format: ScanFor
             "quality": r.quality,
             "distance": best.map(|m| m.distance),
             "id": best.map(|m| m.id),
-            "label": best.and_then(|m| set.label(m.entry)),
+            "label": r.best_label(),
             "variant": best.map(|m| m.variant.name()),
             "matches": r.matches.len(),
         })
