@@ -118,11 +118,8 @@ fn png_claiming(w: u32, h: u32) -> Vec<u8> {
 #[test]
 fn huge_dimensions_are_refused_before_allocating() {
     for (w, h) in [(60_000, 60_000), (2_000_000, 1), (20_000, 20_000)] {
-        let start = std::time::Instant::now();
         let err = decode_bytes(&png_claiming(w, h), &DecodeOptions::default()).unwrap_err();
         assert!(matches!(err, InputError::TooLarge(_)), "{w}x{h}: {err}");
-        // Refused from the header: nowhere near the time to touch 10+ GB.
-        assert!(start.elapsed().as_secs() < 5);
     }
     let mut small = DecodeOptions::default();
     small.limits.max_pixels = 1000;

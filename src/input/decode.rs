@@ -15,11 +15,14 @@ use super::view::{PixelFormat, PixelView};
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct DecodeLimits {
-    /// Maximum width x height (default 128 megapixels).
+    /// Maximum width x height (default 64 Mi pixels, e.g. 8192 x 8192).
     pub max_pixels: u64,
     /// Maximum width and maximum height (default 65,535).
     pub max_side: u32,
-    /// Maximum bytes the decoder may allocate (default 1 GiB).
+    /// Maximum memory decoding may take, estimated from the header before
+    /// anything is allocated: the decoded pixels, a conversion to 8-bit
+    /// samples if needed, and a progressive JPEG's coefficient buffers
+    /// (default 200 MiB: a 52 MP RGBA or 69 MP RGB image).
     pub max_alloc_bytes: u64,
     /// Maximum size of the encoded input (default 256 MiB).
     pub max_input_bytes: u64,
@@ -28,9 +31,9 @@ pub struct DecodeLimits {
 impl Default for DecodeLimits {
     fn default() -> Self {
         DecodeLimits {
-            max_pixels: 128_000_000,
+            max_pixels: 64 << 20,
             max_side: 65_535,
-            max_alloc_bytes: 1 << 30,
+            max_alloc_bytes: 200 << 20,
             max_input_bytes: 256 << 20,
         }
     }
@@ -215,6 +218,28 @@ pub fn decode_bytes(bytes: &[u8], options: &DecodeOptions) -> Result<DecodedImag
     let source = SourceFormat::from_image(format)
         .ok_or_else(|| InputError::UnsupportedFormat(Some(format!("{format:?}"))))?;
 
+    // Dimensions straight from the header, before any decoder runs: a tiny
+    // file claiming a huge canvas is refused here whatever the decoder
+    // would have done with it.
+    if let Ok(size) = imagesize::blob_size(bytes) {
+        let side = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
+        let (w, h) = (side(size.width), side(size.height));
+        check_size(w, h, limits)?;
+        // A progressive JPEG holds every coefficient until its last scan:
+        // refuse one too big for that from the header alone (the decoder
+        // would first need valid tables to say so itself).
+        if source == SourceFormat::Jpeg && jpeg_is_progressive(bytes) {
+            let peak = peak_bytes(0, w, h, image::ColorType::Rgb8, true)
+                .saturating_add(w as u64 * h as u64 * 3);
+            if peak > limits.max_alloc_bytes {
+                return Err(InputError::TooLarge(LimitExceeded::Memory {
+                    bytes: peak,
+                    max: limits.max_alloc_bytes,
+                }));
+            }
+        }
+    }
+
     let mut image_limits = image::Limits::default();
     image_limits.max_image_width = Some(limits.max_side);
     image_limits.max_image_height = Some(limits.max_side);
@@ -223,12 +248,27 @@ pub fn decode_bytes(bytes: &[u8], options: &DecodeOptions) -> Result<DecodedImag
 
     let mut decoder = reader.into_decoder().map_err(map_image_error)?;
     let (width, height) = decoder.dimensions();
-    check_dimensions(width, height, decoder.total_bytes(), limits)?;
+    let peak = peak_bytes(
+        decoder.total_bytes(),
+        width,
+        height,
+        decoder.color_type(),
+        source == SourceFormat::Jpeg && jpeg_is_progressive(bytes),
+    );
+    check_dimensions(width, height, peak, limits)?;
     // A broken EXIF block is not a reason to refuse the pixels.
     let orientation = decoder
         .orientation()
         .map(Orientation::from_image)
         .unwrap_or_default();
+    // The JPEG decoder fills a cut-off scan with grey instead of failing:
+    // a file that ends before its end-of-image marker is refused here, as
+    // libjpeg-based tools report it, rather than hashed as a different image.
+    if source == SourceFormat::Jpeg && !jpeg_is_complete(bytes) {
+        return Err(InputError::Decode(
+            "truncated JPEG (no end-of-image marker after the scan data)".into(),
+        ));
+    }
     let mut image = DynamicImage::from_decoder(decoder).map_err(map_image_error)?;
 
     let applied = options.apply_orientation && orientation != Orientation::Normal;
@@ -255,7 +295,7 @@ pub fn decode_bytes(bytes: &[u8], options: &DecodeOptions) -> Result<DecodedImag
 fn check_dimensions(
     width: u32,
     height: u32,
-    total_bytes: u64,
+    peak_bytes: u64,
     limits: &DecodeLimits,
 ) -> Result<(), InputError> {
     if width == 0 || height == 0 {
@@ -264,6 +304,18 @@ fn check_dimensions(
             height: height as u64,
         });
     }
+    check_size(width, height, limits)?;
+    if peak_bytes > limits.max_alloc_bytes {
+        return Err(InputError::TooLarge(LimitExceeded::Memory {
+            bytes: peak_bytes,
+            max: limits.max_alloc_bytes,
+        }));
+    }
+    Ok(())
+}
+
+/// The side and pixel-count limits.
+fn check_size(width: u32, height: u32, limits: &DecodeLimits) -> Result<(), InputError> {
     if width > limits.max_side || height > limits.max_side {
         return Err(InputError::TooLarge(LimitExceeded::Side {
             width,
@@ -278,13 +330,83 @@ fn check_dimensions(
             max: limits.max_pixels,
         }));
     }
-    if total_bytes > limits.max_alloc_bytes {
-        return Err(InputError::TooLarge(LimitExceeded::Memory {
-            bytes: total_bytes,
-            max: limits.max_alloc_bytes,
-        }));
-    }
     Ok(())
+}
+
+/// Memory decoding takes at its peak: the decoder's output, plus the 8-bit
+/// copy `into_pixels` makes for other layouts (both are alive at once),
+/// plus a progressive JPEG's coefficients (2 bytes per sample per
+/// component, all held until the last scan).
+fn peak_bytes(
+    decoded: u64,
+    width: u32,
+    height: u32,
+    colour: image::ColorType,
+    progressive_jpeg: bool,
+) -> u64 {
+    use image::ColorType as C;
+    let pixels = width as u64 * height as u64;
+    let converted = match colour {
+        C::L8 | C::Rgb8 | C::Rgba8 => 0,
+        C::L16 => pixels,
+        C::Rgba16 => pixels * 4,
+        // Grey+alpha becomes RGB; float and 16-bit RGB become 8-bit RGB.
+        _ => pixels * 3,
+    };
+    let coefficients = if progressive_jpeg {
+        pixels.saturating_mul(2 * colour.channel_count() as u64)
+    } else {
+        0
+    };
+    decoded
+        .saturating_add(converted)
+        .saturating_add(coefficients)
+}
+
+/// Whether an end-of-image marker follows the first scan's start. Inside
+/// entropy-coded data 0xFF is always followed by 0x00 or a restart marker,
+/// so 0xFF 0xD9 there can only be the end of the image; markers before the
+/// scan (where an EXIF thumbnail may hide its own) are skipped by length.
+fn jpeg_is_complete(b: &[u8]) -> bool {
+    let Some(scan) = jpeg_marker(b, |m| m == 0xda) else {
+        return false;
+    };
+    b[scan..].windows(2).any(|w| w == [0xff, 0xd9])
+}
+
+/// Offset of the first marker segment before the scan data for which
+/// `want(marker)` holds, walking segments by their lengths.
+fn jpeg_marker(b: &[u8], want: impl Fn(u8) -> bool) -> Option<usize> {
+    let mut i = 2; // after SOI
+    for _ in 0..4096 {
+        let (Some(&0xff), Some(&marker)) = (b.get(i), b.get(i + 1)) else {
+            return None;
+        };
+        if want(marker) {
+            return Some(i);
+        }
+        match marker {
+            0xff => i += 1, // fill byte
+            0x01 | 0xd0..=0xd8 => i += 2,
+            0xd9 | 0xda => return None,
+            _ => {
+                let (Some(&hi), Some(&lo)) = (b.get(i + 2), b.get(i + 3)) else {
+                    return None;
+                };
+                i += 2 + (u16::from_be_bytes([hi, lo]) as usize);
+            }
+        }
+    }
+    None
+}
+
+/// Whether a JPEG's frame header is one of the progressive kinds (SOF2,
+/// SOF6, SOF10, SOF14), found by walking the marker segments before it.
+fn jpeg_is_progressive(b: &[u8]) -> bool {
+    let is_frame = |m: u8| (0xc0..=0xcf).contains(&m) && !matches!(m, 0xc4 | 0xc8 | 0xcc);
+    jpeg_marker(b, is_frame)
+        .and_then(|i| b.get(i + 1))
+        .is_some_and(|m| matches!(m, 0xc2 | 0xc6 | 0xca | 0xce))
 }
 
 fn orientation_swaps_sides(o: Orientation) -> bool {
