@@ -31,6 +31,13 @@
 //! version would be needed to add one). The prefilter is a pure function of
 //! the hashes and the key: `percept list info --check-prefilter` rebuilds it.
 
+// Panic policy for code that handles untrusted input (README, "Hostile
+// input"): no unwrap/expect/panic outside tests; slicing only within bounds
+// established by checked arithmetic earlier in the same function (the fuzz
+// targets in fuzz/ exercise these paths).
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 mod error;
 mod import;
 mod layout;

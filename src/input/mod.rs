@@ -1,6 +1,13 @@
 //! Pixels in: borrowed views over caller buffers, and decoding of encoded
 //! images with limits checked before anything large is allocated.
 
+// Panic policy for code that handles untrusted input (README, "Hostile
+// input"): no unwrap/expect/panic outside tests; slicing only within bounds
+// established by checked arithmetic earlier in the same function (the fuzz
+// targets in fuzz/ exercise these paths).
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
 mod decode;
 mod error;
 mod view;
