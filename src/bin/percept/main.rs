@@ -193,7 +193,7 @@ struct HashArgs {
     #[arg(long)]
     apply_exif: bool,
     /// Refuse images with more pixels than this.
-    #[arg(long, default_value_t = 128_000_000)]
+    #[arg(long, default_value_t = percept::input::DecodeLimits::default().max_pixels)]
     max_pixels: u64,
 }
 
