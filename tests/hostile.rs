@@ -196,6 +196,8 @@ fn hash_file(path: &Path) -> Run {
     let out_path = path.with_extension("stdout");
     let err_path = path.with_extension("stderr");
     let start = Instant::now();
+    // Reaped by wait4 below, which also reports the child's peak RSS.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(env!("CARGO_BIN_EXE_percept"))
         .arg("hash")
         .arg(path)
