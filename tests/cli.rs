@@ -227,7 +227,10 @@ fn list_build_reports_invalid_lines_by_number() {
     let text = String::from_utf8(info.stdout).unwrap();
     assert!(text.contains("hashes:         1"), "{text}");
     assert!(text.contains("BLAKE3, verified)"), "{text}");
-    assert!(text.contains("(rebuilt from the hashes and key: identical)"), "{text}");
+    assert!(
+        text.contains("(rebuilt from the hashes and key: identical)"),
+        "{text}"
+    );
     assert!(text.contains("signed by:      nobody"), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
