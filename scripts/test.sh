@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: formatting, lints, then every test (unit, reference
-# vectors, properties, CLI). Needs ../shared/reference beside the checkout.
+# vectors, properties, CLI), then the C ABI's tests (scripts/test-ffi.sh:
+# header drift, C tests under sanitizers and valgrind, bindings check,
+# Kotlin). Needs ../shared/reference beside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,4 +13,6 @@ fi
 
 cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked --all-targets --features testing -- -D warnings
 cargo test --locked
+bash scripts/test-ffi.sh

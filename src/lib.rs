@@ -17,6 +17,7 @@
 
 pub mod db;
 pub mod distance;
+pub mod ffi;
 pub mod hash;
 pub mod index;
 pub mod input;

@@ -1,0 +1,353 @@
+// An idiomatic Kotlin API over the C ABI: values, enums, exceptions, and a
+// Matcher that is AutoCloseable and frees its native handle exactly once.
+package percept
+
+import com.sun.jna.Memory
+import com.sun.jna.Pointer
+import com.sun.jna.ptr.IntByReference
+import com.sun.jna.ptr.PointerByReference
+import java.nio.ByteBuffer
+import java.util.concurrent.locks.ReentrantReadWriteLock
+import kotlin.concurrent.read
+import kotlin.concurrent.write
+
+/** Pixel layouts (PERCEPT_PIXEL_FORMAT_*). Alpha is ignored. */
+enum class PixelFormat(internal val code: Int, val bytesPerPixel: Int) {
+    /** R, G, B, A bytes: Android `Bitmap.Config.ARGB_8888` in memory. */
+    RGBA8(1, 4),
+    /** B, G, R, A bytes. */
+    BGRA8(2, 4),
+    /** A, R, G, B bytes. */
+    ARGB8(3, 4),
+    RGB8(4, 3),
+    GRAY8(5, 1),
+    /** Native-endian 16-bit samples; the high byte is used. */
+    GRAY16(6, 2),
+    RGB16(7, 6),
+    RGBA16(8, 8)
+}
+
+/** Which PDQ reference to reproduce (PERCEPT_PROFILE_*). */
+enum class Profile(internal val code: Int) { FULL_RESOLUTION(0), CLI512(1) }
+
+/** The eight rotations/flips, in the order of [DihedralHashes.hashes]. */
+enum class Dihedral { ORIGINAL, ROTATE90, ROTATE180, ROTATE270, FLIP_X, FLIP_Y, FLIP_PLUS1, FLIP_MINUS1 }
+
+enum class Verdict { NO_MATCH, MATCH, UNRELIABLE }
+
+/** A 256-bit PDQ hash (32 bytes, most significant first). */
+class Hash256(bytes: ByteArray) {
+    private val bytes: ByteArray = bytes.copyOf()
+
+    init {
+        require(bytes.size == 32) { "a hash is 32 bytes" }
+    }
+
+    fun toBytes(): ByteArray = bytes.copyOf()
+
+    /** Meta's 64-digit lowercase hex form. */
+    fun toHex(): String {
+        val buf = ByteArray(65)
+        check(Lib.lib.percept_hash_to_hex(bytes, buf, Lib.sizeT(buf.size.toLong())))
+        return String(buf, 0, 64, Charsets.US_ASCII)
+    }
+
+    /** Hamming distance, 0..256. */
+    fun distance(other: Hash256): Int {
+        val out = IntByReference()
+        check(Lib.lib.percept_hash_distance(bytes, other.bytes, out))
+        return out.value
+    }
+
+    override fun equals(other: Any?) = other is Hash256 && other.bytes.contentEquals(bytes)
+    override fun hashCode() = bytes.contentHashCode()
+    override fun toString() = "Hash256(${toHex()})"
+
+    companion object {
+        /** Parses 64 hex digits; throws [PerceptException.InvalidArgument]. */
+        fun fromHex(hex: String): Hash256 {
+            val out = ByteArray(32)
+            check(Lib.lib.percept_hash_from_hex(Lib.cString(hex), out))
+            return Hash256(out)
+        }
+    }
+}
+
+/** A PDQ hash and its quality (0..100; below ~50 unreliable). */
+data class PdqHash(val hash: Hash256, val quality: Int)
+
+/** The hashes of all eight rotations/flips of an image, indexed by [Dihedral]. */
+data class DihedralHashes(val hashes: List<Hash256>, val quality: Int) {
+    operator fun get(variant: Dihedral): Hash256 = hashes[variant.ordinal]
+}
+
+/**
+ * Decoding, hashing and matching options; the defaults come from the
+ * library (`percept_options_default`).
+ */
+data class Options(
+    val maxPixels: Long,
+    val maxInputBytes: Long,
+    val maxAllocBytes: Long,
+    val maxSide: Int,
+    val applyExifOrientation: Boolean,
+    val profile: Profile,
+    val threshold: Int,
+    val minQuality: Int,
+    val verifyChecksum: Boolean
+) {
+    internal fun toStruct(): OptionsStruct {
+        val s = OptionsStruct()
+        s.max_pixels = maxPixels
+        s.max_input_bytes = maxInputBytes
+        s.max_alloc_bytes = maxAllocBytes
+        s.max_side = maxSide
+        s.apply_exif_orientation = if (applyExifOrientation) 1 else 0
+        s.profile = profile.code
+        s.threshold = threshold
+        s.min_quality = minQuality
+        s.verify_checksum = if (verifyChecksum) 1 else 0
+        return s
+    }
+
+    companion object {
+        val DEFAULT: Options by lazy {
+            val s = OptionsStruct()
+            check(Lib.lib.percept_options_default(s))
+            Options(
+                maxPixels = s.max_pixels,
+                maxInputBytes = s.max_input_bytes,
+                maxAllocBytes = s.max_alloc_bytes,
+                maxSide = s.max_side,
+                applyExifOrientation = s.apply_exif_orientation != 0,
+                profile = Profile.values().first { it.code == s.profile },
+                threshold = s.threshold,
+                minQuality = s.min_quality,
+                verifyChecksum = s.verify_checksum != 0
+            )
+        }
+    }
+}
+
+/**
+ * Pixels the app holds: [height] rows of [width] pixels, rows [stride]
+ * bytes apart. A direct [ByteBuffer] (e.g. from `Bitmap.copyPixelsToBuffer`)
+ * is passed without copying; a heap buffer or array is copied once.
+ */
+class Pixels(
+    internal val data: ByteBuffer,
+    val width: Int,
+    val height: Int,
+    val stride: Int,
+    val format: PixelFormat
+) {
+    constructor(data: ByteArray, width: Int, height: Int, stride: Int, format: PixelFormat) :
+        this(ByteBuffer.wrap(data), width, height, stride, format)
+
+    /** Runs [body] with a native pointer to the pixels and their length. */
+    internal fun <T> withPointer(body: (Pointer, Long) -> T): T {
+        val len = data.remaining().toLong()
+        if (data.isDirect) {
+            val base = com.sun.jna.Native.getDirectBufferPointer(data)
+            return body(base.share(data.position().toLong()), len)
+        }
+        val copy = ByteArray(data.remaining())
+        data.duplicate().get(copy)
+        val memory = Lib.copy(copy)
+        return body(memory, len)
+    }
+}
+
+/** What a matcher's list holds. */
+data class ListInfo(
+    val listVersion: Long,
+    val entries: Long,
+    val fileDigests: Long,
+    val sizeBytes: Long,
+    val checksum: ByteArray,
+    val formatVersion: Int
+)
+
+/** The answer for one image. [best] fields are meaningful when [matchCount] > 0. */
+data class MatchResult(
+    val verdict: Verdict,
+    val exactFile: Boolean,
+    /** PDQ quality, or null when the exact-file digest decided. */
+    val quality: Int?,
+    val matchCount: Long,
+    val bestId: Long,
+    val bestEntry: Long,
+    val bestDistance: Int,
+    val bestVariant: Dihedral
+) {
+    internal companion object {
+        fun of(s: MatchResultStruct) = MatchResult(
+            verdict = Verdict.values()[s.verdict],
+            exactFile = s.exact_file != 0,
+            quality = if (s.quality < 0) null else s.quality,
+            matchCount = s.match_count,
+            bestId = s.best_id,
+            bestEntry = s.best_entry,
+            bestDistance = s.best_distance,
+            bestVariant = Dihedral.values()[s.best_variant]
+        )
+    }
+}
+
+/** PDQ hashing, and library facts. */
+object Percept {
+    /** The linked library's version, "MAJOR.MINOR.PATCH". */
+    val version: String get() = Lib.lib.percept_version()
+
+    /** The linked library's ABI version. */
+    val abiVersion: Int get() = Lib.lib.percept_abi_version()
+
+    /** The ABI version these bindings were written for. */
+    const val ABI_VERSION = 1
+
+    fun hash(pixels: Pixels, profile: Profile = Profile.FULL_RESOLUTION): PdqHash {
+        val out = PdqHashStruct()
+        pixels.withPointer { p, len ->
+            check(Lib.lib.percept_pdq_hash_pixels(
+                p, Lib.sizeT(len), pixels.width, pixels.height, Lib.sizeT(pixels.stride.toLong()),
+                pixels.format.code, profile.code, out))
+        }
+        return PdqHash(Hash256(out.hash), out.quality)
+    }
+
+    fun hashDihedral(pixels: Pixels, profile: Profile = Profile.FULL_RESOLUTION): DihedralHashes {
+        val out = PdqDihedralStruct()
+        pixels.withPointer { p, len ->
+            check(Lib.lib.percept_pdq_dihedral_pixels(
+                p, Lib.sizeT(len), pixels.width, pixels.height, Lib.sizeT(pixels.stride.toLong()),
+                pixels.format.code, profile.code, out))
+        }
+        return dihedralOf(out)
+    }
+
+    /** Hashes an encoded image (JPEG, PNG, GIF, WebP, BMP, TIFF). */
+    fun hashEncoded(bytes: ByteArray, options: Options = Options.DEFAULT): PdqHash {
+        val out = PdqHashStruct()
+        val memory = Lib.copy(bytes)
+        check(Lib.lib.percept_pdq_hash_encoded(
+            memory, Lib.sizeT(bytes.size.toLong()), options.toStruct(), out))
+        return PdqHash(Hash256(out.hash), out.quality)
+    }
+
+    fun hashDihedralEncoded(bytes: ByteArray, options: Options = Options.DEFAULT): DihedralHashes {
+        val out = PdqDihedralStruct()
+        val memory = Lib.copy(bytes)
+        check(Lib.lib.percept_pdq_dihedral_encoded(
+            memory, Lib.sizeT(bytes.size.toLong()), options.toStruct(), out))
+        return dihedralOf(out)
+    }
+
+    internal fun dihedralOf(s: PdqDihedralStruct) = DihedralHashes(
+        (0 until 8).map { Hash256(s.hashes.copyOfRange(32 * it, 32 * it + 32)) }, s.quality)
+}
+
+/**
+ * An opened known-hash list. Thread-safe: share one instance; [close] waits
+ * for calls in progress, frees the native handle exactly once, and later
+ * calls throw [IllegalStateException].
+ */
+class Matcher private constructor(handle: Pointer) : AutoCloseable {
+    private var handle: Pointer? = handle
+    private val lock = ReentrantReadWriteLock()
+
+    private fun <T> withHandle(body: (Pointer) -> T): T = lock.read {
+        body(handle ?: throw IllegalStateException("Matcher is closed"))
+    }
+
+    val info: ListInfo
+        get() = withHandle { h ->
+            val s = ListInfoStruct()
+            check(Lib.lib.percept_matcher_info(h, s))
+            ListInfo(s.list_version, s.entries, s.file_digests, s.size_bytes, s.checksum.copyOf(),
+                s.format_version)
+        }
+
+    /** Recomputes the list's checksum; throws [PerceptException.ListChecksumMismatch]. */
+    fun verifyChecksum() = withHandle { h -> check(Lib.lib.percept_matcher_verify_checksum(h)) }
+
+    /** One hash; pass quality 100 when unknown. */
+    fun match(hash: PdqHash): MatchResult = withHandle { h ->
+        val input = PdqHashStruct()
+        input.hash = hash.hash.toBytes()
+        input.quality = hash.quality
+        val out = MatchResultStruct()
+        check(Lib.lib.percept_matcher_match_hash(h, input, out))
+        MatchResult.of(out)
+    }
+
+    /** An image's eight hashes. */
+    fun match(hashes: DihedralHashes): MatchResult = withHandle { h ->
+        val input = PdqDihedralStruct()
+        val all = ByteArray(8 * 32)
+        hashes.hashes.forEachIndexed { i, hash -> hash.toBytes().copyInto(all, 32 * i) }
+        input.hashes = all
+        input.quality = hashes.quality
+        val out = MatchResultStruct()
+        check(Lib.lib.percept_matcher_match_dihedral(h, input, out))
+        MatchResult.of(out)
+    }
+
+    fun matchPixels(pixels: Pixels): MatchResult = withHandle { h ->
+        val out = MatchResultStruct()
+        pixels.withPointer { p, len ->
+            check(Lib.lib.percept_matcher_match_pixels(
+                h, p, Lib.sizeT(len), pixels.width, pixels.height,
+                Lib.sizeT(pixels.stride.toLong()), pixels.format.code, out))
+        }
+        MatchResult.of(out)
+    }
+
+    fun matchEncoded(bytes: ByteArray): MatchResult = withHandle { h ->
+        val out = MatchResultStruct()
+        val memory: Memory = Lib.copy(bytes)
+        check(Lib.lib.percept_matcher_match_encoded(h, memory, Lib.sizeT(bytes.size.toLong()), out))
+        MatchResult.of(out)
+    }
+
+    /** The label of list entry [entry] (e.g. [MatchResult.bestEntry]); "" when none. */
+    fun label(entry: Long): String = withHandle { h ->
+        val cell = Lib.sizeTCell()
+        check(Lib.lib.percept_matcher_entry_label(h, entry, null, Lib.sizeT(0), cell)
+            .let { if (it == Status.BUFFER_TOO_SMALL) Status.OK else it })
+        val buf = ByteArray(Lib.readSizeT(cell).toInt())
+        check(Lib.lib.percept_matcher_entry_label(h, entry, buf, Lib.sizeT(buf.size.toLong()), cell))
+        String(buf, 0, buf.size - 1, Charsets.UTF_8)
+    }
+
+    override fun close() {
+        val toFree = lock.write {
+            val h = handle
+            handle = null
+            h
+        }
+        if (toFree != null) Lib.lib.percept_matcher_free(toFree)
+    }
+
+    companion object {
+        fun open(path: String, options: Options = Options.DEFAULT): Matcher {
+            val out = PointerByReference()
+            check(Lib.lib.percept_matcher_open_path(Lib.cString(path), options.toStruct(), out))
+            return Matcher(out.value)
+        }
+
+        /** From list bytes held in memory (copied). */
+        fun open(bytes: ByteArray, options: Options = Options.DEFAULT): Matcher {
+            val out = PointerByReference()
+            val memory = Lib.copy(bytes)
+            check(Lib.lib.percept_matcher_open_bytes(
+                memory, Lib.sizeT(bytes.size.toLong()), options.toStruct(), out))
+            return Matcher(out.value)
+        }
+    }
+}
+
+/** Test-only entry points; present only in libraries built with `--features testing`. */
+object Testing {
+    /** Panics inside the library; must throw [PerceptException.Panic]. */
+    fun panic() = check(Lib.lib.percept_testing_panic())
+}

@@ -1,0 +1,284 @@
+// The Kotlin bindings' tests: a plain main with a small harness (CI has no
+// Gradle), run on the cdylib built in the same run. Prints
+// "N passed, N failed" and exits non-zero on any failure.
+//
+// Usage: PerceptTestKt TESTDATA_DIR PDQ_REFERENCE_DIR
+package percept
+
+import java.io.File
+import java.nio.ByteBuffer
+import java.util.concurrent.Executors
+import java.util.concurrent.TimeUnit
+import javax.imageio.ImageIO
+import kotlin.system.exitProcess
+
+private var passed = 0
+private var failed = 0
+
+private fun check(ok: Boolean, what: () -> String) {
+    if (ok) {
+        passed++
+    } else {
+        failed++
+        System.err.println("FAIL ${what()}")
+    }
+}
+
+private fun test(name: String, body: () -> Unit) {
+    try {
+        body()
+    } catch (e: Throwable) {
+        failed++
+        System.err.println("FAIL $name threw $e")
+        e.printStackTrace()
+    }
+}
+
+private inline fun <reified E : Throwable> expectThrows(what: String, body: () -> Unit) {
+    try {
+        body()
+        check(false) { "$what: no ${E::class.java.simpleName} thrown" }
+    } catch (e: Throwable) {
+        check(e is E) { "$what: threw $e, expected ${E::class.java.simpleName}" }
+    }
+}
+
+/** Rows of a reference table as column name -> value. */
+private fun readTable(file: File): List<Map<String, String>> {
+    val lines = file.readLines().filter { !it.startsWith("#") && it.isNotBlank() }
+    val header = lines.first().split('\t')
+    return lines.drop(1).map { line -> header.zip(line.split('\t')).toMap() }
+}
+
+private val DIHEDRAL_COLUMNS = listOf(
+    "dih_orig", "dih_rot90", "dih_rot180", "dih_rot270",
+    "dih_flipx", "dih_flipy", "dih_flipplus1", "dih_flipminus1"
+)
+
+/** RGBA bytes of an 8-bit RGB(A) PNG via ImageIO, as an Android Bitmap holds them. */
+private fun rgbaPixels(file: File): Pixels? {
+    val image = ImageIO.read(file) ?: return null
+    if (image.colorModel.numColorComponents != 3 || image.colorModel.pixelSize > 32) return null
+    val w = image.width
+    val h = image.height
+    val buf = ByteBuffer.allocateDirect(w * h * 4)
+    for (y in 0 until h) for (x in 0 until w) {
+        val argb = image.getRGB(x, y)
+        buf.put((argb shr 16).toByte()).put((argb shr 8).toByte()).put(argb.toByte())
+            .put((argb ushr 24).toByte())
+    }
+    buf.flip()
+    return Pixels(buf, w, h, w * 4, PixelFormat.RGBA8)
+}
+
+fun main(args: Array<String>) {
+    if (args.size != 2) {
+        System.err.println("usage: PerceptTestKt TESTDATA_DIR PDQ_REFERENCE_DIR")
+        exitProcess(2)
+    }
+    val testdata = File(args[0])
+    val reference = File(args[1])
+    println("percept ${Percept.version} (ABI ${Percept.abiVersion})")
+
+    test("versions") {
+        check(Percept.abiVersion == Percept.ABI_VERSION) { "ABI ${Percept.abiVersion}" }
+        check(Percept.version.matches(Regex("""\d+\.\d+\.\d+"""))) { "version ${Percept.version}" }
+    }
+
+    test("hash text and distance") {
+        val hex = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
+        val h = Hash256.fromHex(hex)
+        check(h.toHex() == hex) { "round trip ${h.toHex()}" }
+        check(Hash256.fromHex(hex.toUpperCase()) == h) { "upper case" }
+        check(h.toBytes()[0] == 0xf8.toByte()) { "byte order" }
+        val flipped = h.toBytes().also { it[3] = (it[3].toInt() xor 0x11).toByte() }
+        check(h.distance(Hash256(flipped)) == 2) { "distance" }
+        expectThrows<PerceptException.InvalidArgument>("short hex") { Hash256.fromHex("abc") }
+        expectThrows<PerceptException.InvalidArgument>("non-hex") { Hash256.fromHex("g".repeat(64)) }
+    }
+
+    test("reference table") {
+        var rows = 0
+        var fromPixels = 0
+        for (row in readTable(File(reference, "generated/expected-core-fullres.tsv"))) {
+            val file = row.getValue("file")
+            if (!file.endsWith(".png") || row.getValue("pixels").contains("values above 255 clamp")) continue
+            rows++
+            val bytes = File(reference, file).readBytes()
+            val single = Percept.hashEncoded(bytes)
+            check(single.hash.toHex() == row["hash"] && single.quality == row.getValue("quality").toInt()) {
+                "$file: ${single.hash.toHex()} q${single.quality}, expected ${row["hash"]} q${row["quality"]}"
+            }
+            val all = Percept.hashDihedralEncoded(bytes)
+            for ((i, column) in DIHEDRAL_COLUMNS.withIndex()) {
+                check(all.hashes[i].toHex() == row[column]) { "$file: $column differs" }
+            }
+            check(all.quality == row.getValue("dih_quality").toInt()) { "$file: dihedral quality" }
+            val pixels = rgbaPixels(File(reference, file)) ?: continue
+            fromPixels++
+            val fromBitmap = Percept.hash(pixels)
+            check(fromBitmap.hash.toHex() == row["hash"]) { "$file from RGBA pixels: ${fromBitmap.hash.toHex()}" }
+            check(Percept.hashDihedral(pixels).hashes[1].toHex() == row["dih_rot90"]) { "$file rot90 from pixels" }
+        }
+        check(rows >= 20) { "only $rows PNG rows" }
+        check(fromPixels >= 12) { "only $fromPixels rows through ImageIO pixels" }
+        println("  reference: $rows PNG rows from bytes, $fromPixels also from RGBA pixels")
+    }
+
+    test("pixel formats and strides") {
+        val w = 64
+        val h = 48
+        val rgb = ByteArray(w * h * 3) { ((it * 7) % 251).toByte() }
+        val base = Percept.hash(Pixels(rgb, w, h, w * 3, PixelFormat.RGB8))
+        val stride = w * 4 + 5
+        val bgra = ByteArray(stride * h)
+        for (y in 0 until h) for (x in 0 until w) {
+            val s = (y * w + x) * 3
+            val d = y * stride + x * 4
+            bgra[d] = rgb[s + 2]; bgra[d + 1] = rgb[s + 1]; bgra[d + 2] = rgb[s]; bgra[d + 3] = -1
+        }
+        check(Percept.hash(Pixels(bgra, w, h, stride, PixelFormat.BGRA8)) == base) { "BGRA8 padded" }
+        expectThrows<PerceptException.InvalidArgument>("short stride") {
+            Percept.hash(Pixels(rgb, w, h, w * 3 - 1, PixelFormat.RGB8))
+        }
+        expectThrows<PerceptException.InvalidArgument>("short buffer") {
+            Percept.hash(Pixels(rgb.copyOf(rgb.size - 1), w, h, w * 3, PixelFormat.RGB8))
+        }
+    }
+
+    val listFile = File(testdata, "sample-list.pcl")
+    val expected = mapOf(
+        "waves-320x240.png" to Verdict.MATCH,
+        "waves-320x240-rot90.png" to Verdict.MATCH,
+        "waves-320x240-mirrored.png" to Verdict.MATCH,
+        "waves-320x240-q85.jpg" to Verdict.MATCH,
+        "grey-200x150.png" to Verdict.MATCH,
+        "other-rgba-180x300.png" to Verdict.MATCH,
+        "unrelated-240x160.png" to Verdict.NO_MATCH,
+        "unrelated-200x200.jpg" to Verdict.NO_MATCH,
+        "flat-64x64.png" to Verdict.UNRELIABLE,
+        "tiny-4x4.png" to Verdict.UNRELIABLE
+    )
+    // testdata/sample-list.csv: line i is entry id i, its file name the label.
+    val listed = File(testdata, "sample-list.csv").readLines().filter { it.isNotBlank() }
+        .map { it.split(',') }
+
+    test("matcher") {
+        Matcher.open(listFile.path).use { m ->
+            val info = m.info
+            check(info.entries == listed.size.toLong() && info.fileDigests == 1L) { "info $info" }
+            check(info.sizeBytes == listFile.length()) { "size" }
+            val fileBytes = listFile.readBytes()
+            check(info.checksum.contentEquals(fileBytes.copyOfRange(fileBytes.size - 32, fileBytes.size))) { "checksum" }
+            m.verifyChecksum()
+            for ((name, verdict) in expected) {
+                val r = m.matchEncoded(File(testdata, "images/$name").readBytes())
+                check(r.verdict == verdict) { "$name: ${r.verdict}, expected $verdict" }
+                if (name == "other-rgba-180x300.png") {
+                    check(r.exactFile && r.quality == null) { "$name: exact file $r" }
+                }
+                if (r.matchCount > 0) {
+                    val row = listed[r.bestId.toInt()]
+                    check(m.label(r.bestEntry) == row[2]) { "$name: label ${m.label(r.bestEntry)}" }
+                    val hashes = Percept.hashDihedralEncoded(File(testdata, "images/$name").readBytes())
+                    val listedHash = Hash256.fromHex(row[0])
+                    val best = hashes.hashes.map { it.distance(listedHash) }.min()
+                    check(r.bestDistance == best) { "$name: distance ${r.bestDistance}, computed $best" }
+                    check(m.match(hashes) == r) { "$name: by hashes" }
+                }
+            }
+            val own = Hash256.fromHex(listed[0][0])
+            val r = m.match(PdqHash(own, 100))
+            check(r.verdict == Verdict.MATCH && r.bestDistance == 0 && r.bestId == 0L &&
+                r.bestVariant == Dihedral.ORIGINAL) { "own hash: $r" }
+            check(m.match(PdqHash(own, 10)).verdict == Verdict.UNRELIABLE) { "low quality" }
+            // Pixels as an Android app would pass them (direct RGBA buffer).
+            val pixels = rgbaPixels(File(testdata, "images/waves-320x240-rot90.png"))!!
+            val byPixels = m.matchPixels(pixels)
+            check(byPixels.verdict == Verdict.MATCH && byPixels.bestId == 0L) { "pixels: $byPixels" }
+        }
+        val strict = Options.DEFAULT.copy(threshold = 0, verifyChecksum = false)
+        Matcher.open(listFile.readBytes(), strict).use { m ->
+            m.verifyChecksum()
+            check(m.matchEncoded(File(testdata, "images/waves-320x240-q85.jpg").readBytes()).verdict ==
+                Verdict.NO_MATCH) { "threshold 0" }
+        }
+    }
+
+    test("close frees once; use after close throws") {
+        val m = Matcher.open(listFile.path)
+        m.close()
+        m.close()
+        expectThrows<IllegalStateException>("after close") { m.info }
+    }
+
+    test("threads share one matcher") {
+        Matcher.open(listFile.path).use { m ->
+            val images = expected.keys.map { File(testdata, "images/$it").readBytes() }
+            val want = images.map { m.matchEncoded(it) }
+            val pool = Executors.newFixedThreadPool(4)
+            val futures = (0 until 4).map {
+                pool.submit<Int> { (0 until 3).sumBy { images.indices.count { i -> m.matchEncoded(images[i]) != want[i] } } }
+            }
+            val mismatches = futures.sumBy { it.get() }
+            pool.shutdown()
+            pool.awaitTermination(1, TimeUnit.MINUTES)
+            check(mismatches == 0) { "$mismatches answers differ across threads" }
+        }
+    }
+
+    test("errors become exceptions") {
+        expectThrows<PerceptException.Io>("missing list") { Matcher.open("/nonexistent/secret.pcl") }
+        try {
+            Matcher.open("/nonexistent/secret.pcl")
+        } catch (e: PerceptException) {
+            check(!e.message!!.contains("secret")) { "message leaks the path: ${e.message}" }
+        }
+        expectThrows<PerceptException.MalformedList>("junk list") { Matcher.open("junk".toByteArray()) }
+        val bytes = listFile.readBytes()
+        val badSum = bytes.copyOf().also { it[it.size - 1] = (it[it.size - 1].toInt() xor 1).toByte() }
+        expectThrows<PerceptException.ListChecksumMismatch>("checksum") { Matcher.open(badSum) }
+        val future = bytes.copyOf().also { it[8] = 99; it[9] = 0; it[10] = 0; it[11] = 0 }
+        expectThrows<PerceptException.UnsupportedListVersion>("version") { Matcher.open(future) }
+        val huge = bytes.copyOf().also { it[24 + 5] = 1 } // entry count 2^40 + n
+        expectThrows<PerceptException.ListTooLarge>("entries") { Matcher.open(huge) }
+        expectThrows<PerceptException.InvalidArgument>("options") {
+            Matcher.open(bytes, Options.DEFAULT.copy(threshold = 300))
+        }
+        expectThrows<PerceptException.UnsupportedFormat>("not an image") { Percept.hashEncoded("hello".toByteArray()) }
+        val png = File(testdata, "images/grey-200x150.png").readBytes()
+        expectThrows<PerceptException.ImageTooLarge>("limits") {
+            Percept.hashEncoded(png, Options.DEFAULT.copy(maxPixels = 100))
+        }
+        expectThrows<PerceptException.DecodeFailed>("truncated") { Percept.hashEncoded(png.copyOf(png.size / 2)) }
+        expectThrows<PerceptException.Panic>("panic boundary") { Testing.panic() }
+        // Still usable after the panic.
+        check(Percept.hashEncoded(png).quality > 0) { "after panic" }
+    }
+
+    test("every status maps to its exception") {
+        val all = mapOf(
+            Status.NULL_ARGUMENT to PerceptException.NullArgument::class,
+            Status.INVALID_ARGUMENT to PerceptException.InvalidArgument::class,
+            Status.BUFFER_TOO_SMALL to PerceptException.BufferTooSmall::class,
+            Status.IO_ERROR to PerceptException.Io::class,
+            Status.UNSUPPORTED_FORMAT to PerceptException.UnsupportedFormat::class,
+            Status.IMAGE_TOO_LARGE to PerceptException.ImageTooLarge::class,
+            Status.DECODE_FAILED to PerceptException.DecodeFailed::class,
+            Status.MALFORMED_LIST to PerceptException.MalformedList::class,
+            Status.LIST_CHECKSUM_MISMATCH to PerceptException.ListChecksumMismatch::class,
+            Status.UNSUPPORTED_LIST_VERSION to PerceptException.UnsupportedListVersion::class,
+            Status.LIST_TOO_LARGE to PerceptException.ListTooLarge::class,
+            Status.PANIC to PerceptException.Panic::class
+        )
+        for ((code, type) in all) {
+            val e = PerceptException.of(code, "m")
+            check(type.java.isInstance(e) && e.status == code) { "code $code -> $e" }
+            check(Lib.lib.percept_status_name(code).startsWith("PERCEPT_STATUS_")) { "name of $code" }
+        }
+        check(PerceptException.of(1234, "m") is PerceptException.Unknown) { "unknown code" }
+    }
+
+    println("$passed passed, $failed failed")
+    exitProcess(if (failed == 0) 0 else 1)
+}

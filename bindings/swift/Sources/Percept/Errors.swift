@@ -1,0 +1,58 @@
+// Status codes (PERCEPT_STATUS_* in include/percept.h) as Swift errors.
+// scripts/check-bindings.py checks that every code in the header is handled.
+import CPercept
+
+/// A failed percept call, with the library's log-safe message (never
+/// pixels, hashes or paths).
+public enum PerceptError: Error, Equatable {
+    case nullArgument(String)
+    case invalidArgument(String)
+    case bufferTooSmall(String)
+    case io(String)
+    case unsupportedFormat(String)
+    case imageTooLarge(String)
+    case decodeFailed(String)
+    case malformedList(String)
+    case listChecksumMismatch(String)
+    case unsupportedListVersion(String)
+    case listTooLarge(String)
+    /// An internal error in percept, caught before it could crash the app.
+    case panic(String)
+    /// A code from a newer library.
+    case unknown(Int32, String)
+
+    init(status: percept_status, message: String) {
+        switch status {
+        case PERCEPT_STATUS_NULL_ARGUMENT: self = .nullArgument(message)
+        case PERCEPT_STATUS_INVALID_ARGUMENT: self = .invalidArgument(message)
+        case PERCEPT_STATUS_BUFFER_TOO_SMALL: self = .bufferTooSmall(message)
+        case PERCEPT_STATUS_IO_ERROR: self = .io(message)
+        case PERCEPT_STATUS_UNSUPPORTED_FORMAT: self = .unsupportedFormat(message)
+        case PERCEPT_STATUS_IMAGE_TOO_LARGE: self = .imageTooLarge(message)
+        case PERCEPT_STATUS_DECODE_FAILED: self = .decodeFailed(message)
+        case PERCEPT_STATUS_MALFORMED_LIST: self = .malformedList(message)
+        case PERCEPT_STATUS_LIST_CHECKSUM_MISMATCH: self = .listChecksumMismatch(message)
+        case PERCEPT_STATUS_UNSUPPORTED_LIST_VERSION: self = .unsupportedListVersion(message)
+        case PERCEPT_STATUS_LIST_TOO_LARGE: self = .listTooLarge(message)
+        case PERCEPT_STATUS_PANIC: self = .panic(message)
+        default: self = .unknown(status, message)
+        }
+    }
+}
+
+/// Throws the error for `status` unless it is PERCEPT_STATUS_OK.
+func check(_ status: percept_status) throws {
+    if status != PERCEPT_STATUS_OK {
+        throw PerceptError(status: status, message: lastErrorMessage())
+    }
+}
+
+/// This thread's last error message.
+func lastErrorMessage() -> String {
+    var buf = [CChar](repeating: 0, count: Int(PERCEPT_ERROR_MESSAGE_MAX))
+    var len = 0
+    guard percept_last_error_message(&buf, buf.count, &len) == PERCEPT_STATUS_OK else {
+        return ""
+    }
+    return String(cString: buf)
+}

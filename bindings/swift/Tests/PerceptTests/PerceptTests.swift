@@ -1,0 +1,158 @@
+// XCTest for the Swift bindings, against the same data as the C and Kotlin
+// tests. Run from bindings/swift with the library built with
+// `--features testing`: `swift test -Xlinker -L../../target/debug`.
+import CPercept
+import Foundation
+import XCTest
+
+@testable import Percept
+
+final class PerceptTests: XCTestCase {
+    /// The repository root, from this file's location.
+    static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let testdata = root.appendingPathComponent("testdata")
+    static let reference = root.appendingPathComponent("../shared/reference/pdq")
+
+    func testVersions() {
+        XCTAssertEqual(Percept.abiVersion, UInt32(PERCEPT_ABI_VERSION))
+        XCTAssertEqual(Percept.version,
+                       "\(PERCEPT_VERSION_MAJOR).\(PERCEPT_VERSION_MINOR).\(PERCEPT_VERSION_PATCH)")
+    }
+
+    func testHashText() throws {
+        let hex = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
+        let h = try Hash256(hex: hex)
+        XCTAssertEqual(h.hex, hex)
+        XCTAssertEqual(h.bytes[0], 0xf8)
+        XCTAssertEqual(try Hash256(hex: hex.uppercased()), h)
+        var flipped = h.bytes
+        flipped[3] ^= 0x11
+        XCTAssertEqual(h.distance(to: Hash256(bytes: flipped)), 2)
+        XCTAssertThrowsError(try Hash256(hex: "abc")) { error in
+            guard case PerceptError.invalidArgument = error else {
+                return XCTFail("\(error)")
+            }
+        }
+    }
+
+    func testReferenceRows() throws {
+        let table = try String(contentsOf: Self.reference
+            .appendingPathComponent("generated/expected-core-fullres.tsv"))
+        let lines = table.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        let header = lines[0].split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        var checked = 0
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            let row = Dictionary(uniqueKeysWithValues: zip(header, fields))
+            guard let file = row["file"], file.hasSuffix(".png"),
+                  !(row["pixels"] ?? "").contains("values above 255 clamp") else { continue }
+            let bytes = try Data(contentsOf: Self.reference.appendingPathComponent(file))
+            let h = try Percept.hash(encoded: bytes)
+            XCTAssertEqual(h.hash.hex, row["hash"], file)
+            XCTAssertEqual(h.quality, Int(row["quality"] ?? ""), file)
+            let all = try Percept.hashDihedral(encoded: bytes)
+            XCTAssertEqual(all.hashes[1].hex, row["dih_rot90"], file)
+            checked += 1
+        }
+        XCTAssertGreaterThanOrEqual(checked, 20)
+    }
+
+    func testPixels() throws {
+        let (w, h) = (64, 48)
+        let rgb = (0..<(w * h * 3)).map { UInt8(($0 * 7) % 251) }
+        let stride = w * 4 + 5
+        var bgra = [UInt8](repeating: 255, count: stride * h)
+        for y in 0..<h {
+            for x in 0..<w {
+                let s = (y * w + x) * 3
+                let d = y * stride + x * 4
+                bgra[d] = rgb[s + 2]
+                bgra[d + 1] = rgb[s + 1]
+                bgra[d + 2] = rgb[s]
+            }
+        }
+        let a = try rgb.withUnsafeBytes {
+            try Percept.hash(pixels: $0, width: w, height: h, stride: w * 3, format: .rgb8)
+        }
+        let b = try bgra.withUnsafeBytes {
+            try Percept.hash(pixels: $0, width: w, height: h, stride: stride, format: .bgra8)
+        }
+        XCTAssertEqual(a, b)
+        XCTAssertThrowsError(try rgb.withUnsafeBytes {
+            try Percept.hash(pixels: $0, width: w, height: h, stride: w * 3 - 1, format: .rgb8)
+        })
+    }
+
+    func testMatcher() throws {
+        let listPath = Self.testdata.appendingPathComponent("sample-list.pcl").path
+        let m = try Matcher(path: listPath)
+        XCTAssertEqual(m.entries, 2)
+        try m.verifyChecksum()
+        let expected: [(String, Verdict)] = [
+            ("waves-320x240-rot90.png", .match), ("waves-320x240-q85.jpg", .match),
+            ("unrelated-240x160.png", .noMatch), ("tiny-4x4.png", .unreliable),
+            ("other-rgba-180x300.png", .match),
+        ]
+        for (name, verdict) in expected {
+            let bytes = try Data(contentsOf: Self.testdata.appendingPathComponent("images/\(name)"))
+            let r = try m.match(encoded: bytes)
+            XCTAssertEqual(r.verdict, verdict, name)
+            if name.hasPrefix("waves") {
+                XCTAssertEqual(try m.label(entry: r.bestEntry), "testdata/images/waves-320x240.png")
+                XCTAssertEqual(try m.match(Percept.hashDihedral(encoded: bytes)), r)
+            }
+        }
+        let own = try Hash256(hex: "9afab547e0024807a01a0072755240774aedd3b847edbfd046bd1f9842adfffa")
+        XCTAssertEqual(try m.match(PdqHash(hash: own, quality: 100)).bestDistance, 0)
+        XCTAssertEqual(try m.match(PdqHash(hash: own, quality: 10)).verdict, .unreliable)
+    }
+
+    func testErrors() throws {
+        XCTAssertThrowsError(try Matcher(path: "/nonexistent/list.pcl")) { error in
+            guard case PerceptError.io = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try Matcher(bytes: Data("junk".utf8))) { error in
+            guard case PerceptError.malformedList = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try Percept.hash(encoded: Data("hello".utf8))) { error in
+            guard case PerceptError.unsupportedFormat = error else { return XCTFail("\(error)") }
+        }
+        var limits = Options()
+        limits.maxPixels = 100
+        let png = try Data(contentsOf: Self.testdata.appendingPathComponent("images/grey-200x150.png"))
+        XCTAssertThrowsError(try Percept.hash(encoded: png, options: limits)) { error in
+            guard case PerceptError.imageTooLarge = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try Percept.hash(encoded: png.prefix(png.count / 2))) { error in
+            guard case PerceptError.decodeFailed = error else { return XCTFail("\(error)") }
+        }
+    }
+
+    func testPanicBecomesAnError() {
+        let status = percept_testing_panic()
+        XCTAssertEqual(PerceptError(status: status, message: ""), .panic(""))
+    }
+
+    func testEveryStatusMaps() {
+        let cases: [(percept_status, PerceptError)] = [
+            (PERCEPT_STATUS_NULL_ARGUMENT, .nullArgument("")),
+            (PERCEPT_STATUS_INVALID_ARGUMENT, .invalidArgument("")),
+            (PERCEPT_STATUS_BUFFER_TOO_SMALL, .bufferTooSmall("")),
+            (PERCEPT_STATUS_IO_ERROR, .io("")),
+            (PERCEPT_STATUS_UNSUPPORTED_FORMAT, .unsupportedFormat("")),
+            (PERCEPT_STATUS_IMAGE_TOO_LARGE, .imageTooLarge("")),
+            (PERCEPT_STATUS_DECODE_FAILED, .decodeFailed("")),
+            (PERCEPT_STATUS_MALFORMED_LIST, .malformedList("")),
+            (PERCEPT_STATUS_LIST_CHECKSUM_MISMATCH, .listChecksumMismatch("")),
+            (PERCEPT_STATUS_UNSUPPORTED_LIST_VERSION, .unsupportedListVersion("")),
+            (PERCEPT_STATUS_LIST_TOO_LARGE, .listTooLarge("")),
+            (PERCEPT_STATUS_PANIC, .panic("")),
+        ]
+        for (status, error) in cases {
+            XCTAssertEqual(PerceptError(status: status, message: ""), error)
+        }
+        XCTAssertEqual(PerceptError(status: 1234, message: ""), .unknown(1234, ""))
+    }
+}

@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Checks the Swift and Kotlin bindings and the C tests against include/percept.h.
+
+- Swift (no compiler on CI): every `percept_*(` call in bindings/swift names a
+  function of the header and passes as many arguments as its prototype has;
+  every other percept_* / PERCEPT_* name used exists in the header.
+- Kotlin: every header function is declared in the JNA interface with the
+  same arity, and nothing else is.
+- Status codes: Kotlin's `Status` object holds exactly the header's
+  PERCEPT_STATUS_* names and numbers, and both wrappers map every non-OK code
+  to its own error; with --c-test-output, the C test produced every code.
+
+Usage: check-bindings.py [--c-test-output FILE]   (run from anywhere)
+Prints one line per problem and exits 1 if there is any.
+"""
+
+import argparse
+import pathlib
+import re
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+HEADER = ROOT / "include" / "percept.h"
+SWIFT = ROOT / "bindings" / "swift"
+KOTLIN = ROOT / "bindings" / "kotlin" / "src" / "main" / "kotlin" / "percept"
+
+
+def strip_c_comments(text):
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    return re.sub(r"//[^\n]*", " ", text)
+
+
+def strip_line_comments(text):
+    """Removes // and /* */ comments outside string literals (Swift, Kotlin)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < n and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            out.append(text[i : j + 1])
+            i = j + 1
+        elif text.startswith("//", i):
+            while i < n and text[i] != "\n":
+                i += 1
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def split_args(text, start):
+    """Top-level arguments of the call whose '(' is at text[start - 1]."""
+    depth, i, args, current = 0, start, [], []
+    while i < len(text):
+        c = text[i]
+        if c == '"':
+            j = i + 1
+            while j < len(text) and text[j] != '"':
+                j += 2 if text[j] == "\\" else 1
+            current.append(text[i : j + 1])
+            i = j + 1
+            continue
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            if depth == 0:
+                args.append("".join(current).strip())
+                break
+            depth -= 1
+        elif c == "," and depth == 0:
+            args.append("".join(current).strip())
+            current = []
+            i += 1
+            continue
+        current.append(c)
+        i += 1
+    return [a for a in args if a]
+
+
+def parse_header():
+    text = strip_c_comments(HEADER.read_text())
+    functions = {}
+    for m in re.finditer(r"\b(percept_\w+)\s*\(([^;{}]*?)\)\s*;", text):
+        name, params = m.group(1), m.group(2).strip()
+        functions[name] = 0 if params in ("", "void") else len(split_args(params + ")", 0))
+    defines = dict(re.findall(r"#define\s+(PERCEPT_\w+)\s+(-?\d+)\b", text))
+    types = set(re.findall(r"typedef\s+[\w\s\*]+?\b(percept_\w+)\s*;", text))
+    types |= set(re.findall(r"\bstruct\s+(percept_\w+)", text))
+    statuses = {k: int(v) for k, v in defines.items() if k.startswith("PERCEPT_STATUS_")}
+    return functions, set(defines), types, statuses
+
+
+def check_swift(functions, defines, types, statuses, problems):
+    called = set()
+    sources = sorted(SWIFT.rglob("*.swift"))
+    if not sources:
+        problems.append("swift: no sources found")
+    for path in sources:
+        text = strip_line_comments(path.read_text())
+        rel = path.relative_to(ROOT)
+        for m in re.finditer(r"\b(percept_\w+)\s*\(", text):
+            name = m.group(1)
+            if name in types:
+                continue  # a C type's initialiser or conversion
+            if name not in functions:
+                problems.append(f"{rel}: calls {name}, which the header does not declare")
+                continue
+            arity = len(split_args(text, m.end()))
+            called.add(name)
+            if arity != functions[name]:
+                problems.append(
+                    f"{rel}: {name} called with {arity} arguments, the header has {functions[name]}"
+                )
+        for name in set(re.findall(r"\b(percept_\w+|PERCEPT_\w+)\b", text)):
+            if name not in functions and name not in defines and name not in types:
+                problems.append(f"{rel}: uses {name}, which the header does not define")
+    errors = strip_line_comments((SWIFT / "Sources" / "Percept" / "Errors.swift").read_text())
+    for status in statuses:
+        if status != "PERCEPT_STATUS_OK" and not re.search(rf"case\s+{status}\s*:", errors):
+            problems.append(f"swift: PerceptError does not handle {status}")
+    return called
+
+
+def check_kotlin(functions, statuses, problems):
+    native = strip_line_comments((KOTLIN / "Native.kt").read_text())
+    declared = {}
+    for m in re.finditer(r"\bfun\s+(percept_\w+)\s*\(", native):
+        declared[m.group(1)] = len(split_args(native, m.end()))
+    for name, arity in sorted(functions.items()):
+        if name not in declared:
+            problems.append(f"kotlin: {name} is not declared in Native.kt")
+        elif declared[name] != arity:
+            problems.append(
+                f"kotlin: {name} declared with {declared[name]} parameters, the header has {arity}"
+            )
+    for name in sorted(set(declared) - set(functions)):
+        problems.append(f"kotlin: declares {name}, which the header does not")
+
+    status_kt = strip_line_comments((KOTLIN / "Status.kt").read_text())
+    body = re.search(r"object\s+Status\s*\{(.*?)\}", status_kt, re.S)
+    kotlin_codes = {
+        "PERCEPT_STATUS_" + k: int(v)
+        for k, v in re.findall(r"const\s+val\s+(\w+)\s*=\s*(-?\d+)", body.group(1) if body else "")
+    }
+    if kotlin_codes != statuses:
+        missing = sorted(set(statuses.items()) - set(kotlin_codes.items()))
+        extra = sorted(set(kotlin_codes.items()) - set(statuses.items()))
+        problems.append(f"kotlin: Status differs from the header: missing {missing}, extra {extra}")
+    for status in statuses:
+        short = status[len("PERCEPT_STATUS_") :]
+        if status != "PERCEPT_STATUS_OK" and not re.search(rf"Status\.{short}\s*->", status_kt):
+            problems.append(f"kotlin: PerceptException.of does not map {status}")
+
+
+def check_c_output(path, statuses, problems):
+    text = pathlib.Path(path).read_text()
+    m = re.search(r"^statuses produced:(.*)$", text, re.M)
+    if not m:
+        problems.append(f"{path}: no 'statuses produced:' line")
+        return
+    produced = {int(x) for x in m.group(1).split()}
+    for name, code in sorted(statuses.items(), key=lambda kv: kv[1]):
+        if code not in produced:
+            problems.append(f"C tests: no test produced {name} ({code})")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--c-test-output")
+    args = parser.parse_args()
+    functions, defines, types, statuses = parse_header()
+    problems = []
+    if len(functions) < 10 or len(statuses) < 5:
+        problems.append(f"header parse found only {len(functions)} functions, {len(statuses)} codes")
+    swift_called = check_swift(functions, defines, types, statuses, problems)
+    check_kotlin(functions, statuses, problems)
+    if args.c_test_output:
+        check_c_output(args.c_test_output, statuses, problems)
+    for p in problems:
+        print(p)
+    unused = sorted(set(functions) - swift_called)
+    print(
+        f"bindings: {len(functions)} header functions, {len(statuses)} status codes; "
+        f"Swift calls {len(swift_called)} (not: {', '.join(unused) or 'none'}); "
+        f"{len(problems)} problems"
+    )
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

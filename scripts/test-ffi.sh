@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The C ABI's tests (called by scripts/test.sh; needs cbindgen, gcc, zlib,
+# valgrind, kotlinc and JNA, which .ci/run installs):
+#   1. include/percept.h equals what the pinned cbindgen generates now;
+#   2. the C tests (tests/c) against the static and the shared library,
+#      under AddressSanitizer (with LeakSanitizer) and UBSan;
+#   3. the same tests under valgrind, with zero leaks;
+#   4. the bindings check (Swift calls and arities, Kotlin declarations,
+#      status codes handled by both, every code produced by the C tests);
+#   5. the Kotlin tests, through JNA, on the shared library just built.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+reference=../shared/reference/pdq
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+step() { echo "== $* ($(date +%T))"; }
+
+step "header drift check"
+bash scripts/gen-header.sh "$tmp/percept.h"
+if ! diff -u include/percept.h "$tmp/percept.h"; then
+  echo "error: include/percept.h differs from src/ffi/: run scripts/gen-header.sh and commit it" >&2
+  exit 1
+fi
+
+step "building the library with --features testing"
+cargo build --locked --lib --features testing
+metadata="$(cargo metadata --format-version 1 --no-deps)"
+target_dir="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' <<<"$metadata")"
+version="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["packages"][0]["version"])' <<<"$metadata")"
+lib="$target_dir/debug"
+
+cflags=(-std=c11 -Wall -Wextra -Werror -g -DPERCEPT_TESTING -Iinclude)
+sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all)
+sources=(tests/c/*.c)
+args=(testdata "$reference" "$version")
+# The panic test prints Rust's panic message on stderr; no backtrace needed.
+export RUST_BACKTRACE=0
+
+step "C tests, static library, ASan + UBSan"
+gcc "${cflags[@]}" "${sanitize[@]}" "${sources[@]}" "$lib/libpercept.a" -lpthread -ldl -lm -lz \
+  -o "$tmp/c_static"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 "$tmp/c_static" "${args[@]}" | tee "$tmp/c_static.out"
+
+step "C tests, shared library, ASan + UBSan"
+gcc "${cflags[@]}" "${sanitize[@]}" "${sources[@]}" -L"$lib" -lpercept -Wl,-rpath,"$lib" -lz \
+  -o "$tmp/c_shared"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 "$tmp/c_shared" "${args[@]}" | tee "$tmp/c_shared.out"
+
+step "C tests, shared library, valgrind"
+gcc "${cflags[@]}" "${sources[@]}" -L"$lib" -lpercept -Wl,-rpath,"$lib" -lz -o "$tmp/c_plain"
+valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible \
+  --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 \
+  "$tmp/c_plain" "${args[@]}"
+
+step "bindings check"
+python3 scripts/check-bindings.py --c-test-output "$tmp/c_static.out"
+
+step "Kotlin tests (JNA)"
+jars=/usr/share/java
+kotlinc -nowarn -cp "$jars/jna.jar:$jars/kotlin-stdlib-jdk7.jar" \
+  bindings/kotlin/src/main/kotlin/percept/*.kt bindings/kotlin/src/test/kotlin/percept/*.kt \
+  -d "$tmp/percept-kotlin-tests.jar" 2> >(grep -v '^OpenJDK 64-Bit Server VM warning' >&2)
+java -Djna.library.path="$lib" \
+  -cp "$tmp/percept-kotlin-tests.jar:$jars/jna.jar:$jars/kotlin-stdlib.jar:$jars/kotlin-stdlib-jdk7.jar" \
+  percept.PerceptTestKt testdata "$reference"
+step "C ABI tests done"

@@ -1,0 +1,315 @@
+//! `percept_matcher`: an opened known-hash list and the options to match
+//! images against it.
+
+use std::ffi::c_char;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::boundary::{byte_slice, c_string, handle, out, read, write_text};
+use super::list_info::percept_list_info;
+use super::match_result::percept_match_result;
+use super::options::percept_options;
+use super::pdq::{percept_pdq_dihedral, percept_pdq_hash};
+use super::pixels::{percept_pixel_format, view};
+use super::status::{percept_status, Failure};
+use crate::db::ListFile;
+use crate::hash::pdq::DihedralHashes;
+use crate::scan::Scanner;
+use crate::Hash256;
+
+/// An opened list with its matching options. Opaque: made by
+/// `percept_matcher_open_path` or `percept_matcher_open_bytes`, freed by
+/// `percept_matcher_free`. Immutable once opened: any number of threads may
+/// use one matcher at the same time, without locking.
+pub struct percept_matcher {
+    scanner: Scanner,
+}
+
+const fn shareable_across_threads<T: Send + Sync>() {}
+const _: () = shareable_across_threads::<percept_matcher>();
+
+fn open(list: ListFile, options: &percept_options) -> Result<Box<percept_matcher>, Failure> {
+    Ok(Box::new(percept_matcher {
+        scanner: Scanner::new(Arc::new(list), options.scan_options()?),
+    }))
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf, Failure> {
+    use std::os::unix::ffi::OsStrExt;
+    Ok(std::ffi::OsStr::from_bytes(bytes).into())
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf, Failure> {
+    std::str::from_utf8(bytes)
+        .map(PathBuf::from)
+        .map_err(|_| Failure::invalid("`path` is not UTF-8"))
+}
+
+/// Opens a list file (memory-mapped; it is not read into memory) and
+/// checks its structure, and its checksum unless `options->verify_checksum`
+/// is 0.
+///
+/// `path`: NUL-terminated file name (bytes as the OS takes them; UTF-8 on
+/// Windows). `options`: from `percept_options_default`, possibly changed;
+/// copied, so it may be freed after the call. `out_matcher`: receives a new
+/// handle, to be freed with `percept_matcher_free`. The file must not be
+/// modified in place while the matcher is open (replace lists by writing a
+/// new file and renaming it over the old one).
+///
+/// Fails with `PERCEPT_STATUS_IO_ERROR`, `PERCEPT_STATUS_MALFORMED_LIST`,
+/// `PERCEPT_STATUS_LIST_CHECKSUM_MISMATCH`,
+/// `PERCEPT_STATUS_UNSUPPORTED_LIST_VERSION`,
+/// `PERCEPT_STATUS_LIST_TOO_LARGE` or `PERCEPT_STATUS_INVALID_ARGUMENT`
+/// (bad options).
+#[no_mangle]
+pub unsafe extern "C" fn percept_matcher_open_path(
+    path: *const c_char,
+    options: *const percept_options,
+    out_matcher: *mut *mut percept_matcher,
+) -> percept_status {
+    boundary!({
+        // SAFETY: `path` is NUL-terminated, `options` readable, `out_matcher`
+        // writable (contract).
+        let (path, options, out_matcher) = unsafe {
+            (
+                c_string(path, "path")?,
+                read(options, "options")?,
+                out(out_matcher, "out_matcher")?,
+            )
+        };
+        let policy = options.checksum_policy()?;
+        options.scan_options()?;
+        let list = ListFile::open(&path_from_bytes(path)?, policy)?;
+        out_matcher.write(Box::into_raw(open(list, &options)?));
+        Ok(())
+    })
+}
+
+/// Opens a list held in memory: `bytes` (`len` bytes) is copied, so the
+/// caller may free it after the call. Otherwise as
+/// `percept_matcher_open_path`.
+#[no_mangle]
+pub unsafe extern "C" fn percept_matcher_open_bytes(
+    bytes: *const u8,
+    len: usize,
+    options: *const percept_options,
+    out_matcher: *mut *mut percept_matcher,
+) -> percept_status {
+    boundary!({
+        // SAFETY: `bytes` holds `len` readable bytes, `options` is readable,
+        // `out_matcher` writable (contract).
+        let (bytes, options, out_matcher) = unsafe {
+            (
+                byte_slice(bytes, len, "bytes")?,
+                read(options, "options")?,
+                out(out_matcher, "out_matcher")?,
+            )
+        };
+        let policy = options.checksum_policy()?;
+        options.scan_options()?;
+        let list = ListFile::from_bytes(bytes, policy)?;
+        out_matcher.write(Box::into_raw(open(list, &options)?));
+        Ok(())
+    })
+}
+
+/// Frees a matcher. NULL is a no-op. The handle must not be used afterwards,
+/// by any thread, and must be freed exactly once.
+#[no_mangle]
+pub unsafe extern "C" fn percept_matcher_free(matcher: *mut percept_matcher) {
+    boundary!(default(), {
+        if !matcher.is_null() {
+            // SAFETY: a non-NULL `matcher` came from Box::into_raw in an
+            // open function and is freed once (contract).
+            drop(unsafe { Box::from_raw(matcher) });
+        }
+    })
+}
+
+/// Writes a summary of the matcher's list to `*out_info`.
+#[no_mangle]
+pub unsafe extern "C" fn percept_matcher_info(
+    matcher: *const percept_matcher,
+    out_info: *mut percept_list_info,
+) -> percept_status {
+    boundary!({
+        // SAFETY: `matcher` is a live handle, `out_info` writable (contract).
+        let (matcher, out_info) =
+            unsafe { (handle(matcher, "matcher")?, out(out_info, "out_info")?) };
+        out_info.write(matcher.scanner.list().info().into());
+        Ok(())
+    })
+}
+
+/// Recomputes the list's BLAKE3 checksum (about 0.3 s per GB) and compares
+/// it with the stored one: `PERCEPT_STATUS_OK` or
+/// `PERCEPT_STATUS_LIST_CHECKSUM_MISMATCH`. For matchers opened with
+/// `verify_checksum` 0, e.g. on a background thread after opening.
+#[no_mangle]
+pub unsafe extern "C" fn percept_matcher_verify_checksum(
+    matcher: *const percept_matcher,
+) -> percept_status {
+    boundary!({
+        // SAFETY: `matcher` is a live handle (contract).
+        let matcher = unsafe { handle(matcher, "matcher") }?;
+        Ok(matcher.scanner.list().verify_checksum()?)
+    })
+}
+
+/// The verdict for one hash (e.g. computed elsewhere): below the matcher's
+/// `min_quality` it is `PERCEPT_VERDICT_UNRELIABLE`; otherwise every list
+/// entry within the threshold of `hash->hash` is a match. `quality` above
+/// 100 is `PERCEPT_STATUS_INVALID_ARGUMENT`; pass 100 for a hash whose
+/// quality is unknown. `out_result` receives the answer.
+#[no_mangle]
+pub unsafe extern "C" fn percept_matcher_match_hash(
+    matcher: *const percept_matcher,
+    hash: *const percept_pdq_hash,
+    out_result: *mut percept_match_result,
+) -> percept_status {
+    boundary!({
+        // SAFETY: `matcher` is a live handle, `hash` readable, `out_result`
+        // writable (contract).
+        let (matcher, hash, out_result) = unsafe {
+            (
+                handle(matcher, "matcher")?,
+                read(hash, "hash")?,
+                out(out_result, "out_result")?,
+            )
+        };
+        let quality = quality(hash.quality)?;
+        let hash = Hash256::from(hash.hash);
+        out_result.write((&matcher.scanner.scan_hash(&hash, quality)).into());
+        Ok(())
+    })
+}
+
+/// The verdict for an image's eight dihedral hashes (from
+/// `percept_pdq_dihedral_pixels` or `_encoded`): a rotated or mirrored copy
+/// of a listed image matches too. `out_result` receives the answer.
+#[no_mangle]
+pub unsafe extern "C" fn percept_matcher_match_dihedral(
+    matcher: *const percept_matcher,
+    hashes: *const percept_pdq_dihedral,
+    out_result: *mut percept_match_result,
+) -> percept_status {
+    boundary!({
+        // SAFETY: as in percept_matcher_match_hash.
+        let (matcher, hashes, out_result) = unsafe {
+            (
+                handle(matcher, "matcher")?,
+                read(hashes, "hashes")?,
+                out(out_result, "out_result")?,
+            )
+        };
+        let hashes = DihedralHashes {
+            hashes: hashes.hashes.map(Hash256::from),
+            quality: quality(hashes.quality)?,
+        };
+        out_result.write((&matcher.scanner.scan_hashes(&hashes)).into());
+        Ok(())
+    })
+}
+
+/// Hashes pixels the caller holds (all eight rotations/flips, with the
+/// matcher's profile) and matches them. Pixel arguments as in
+/// `percept_pdq_hash_pixels`. `out_result` receives the answer.
+#[no_mangle]
+pub unsafe extern "C" fn percept_matcher_match_pixels(
+    matcher: *const percept_matcher,
+    data: *const u8,
+    data_len: usize,
+    width: u32,
+    height: u32,
+    stride: usize,
+    format: percept_pixel_format,
+    out_result: *mut percept_match_result,
+) -> percept_status {
+    boundary!({
+        // SAFETY: `matcher` is a live handle, `data` holds `data_len`
+        // readable bytes, `out_result` is writable (contract).
+        let (matcher, view, out_result) = unsafe {
+            (
+                handle(matcher, "matcher")?,
+                view(data, data_len, width, height, stride, format)?,
+                out(out_result, "out_result")?,
+            )
+        };
+        out_result.write((&matcher.scanner.scan_pixels(&view)).into());
+        Ok(())
+    })
+}
+
+/// Matches an encoded image: first its bytes' BLAKE3 digest against the
+/// list's exact-file digests (a listed file matches without being
+/// decoded), then it is decoded within the matcher's limits, hashed (all
+/// eight rotations/flips) and matched. `bytes`: `len` readable bytes.
+/// `out_result` receives the answer. Decoding failures are reported as in
+/// `percept_pdq_hash_encoded`.
+#[no_mangle]
+pub unsafe extern "C" fn percept_matcher_match_encoded(
+    matcher: *const percept_matcher,
+    bytes: *const u8,
+    len: usize,
+    out_result: *mut percept_match_result,
+) -> percept_status {
+    boundary!({
+        // SAFETY: `matcher` is a live handle, `bytes` holds `len` readable
+        // bytes, `out_result` is writable (contract).
+        let (matcher, bytes, out_result) = unsafe {
+            (
+                handle(matcher, "matcher")?,
+                byte_slice(bytes, len, "bytes")?,
+                out(out_result, "out_result")?,
+            )
+        };
+        out_result.write((&matcher.scanner.scan_bytes(bytes)?).into());
+        Ok(())
+    })
+}
+
+/// Copies the label of list entry `entry` (e.g. `best_entry` of a match
+/// result): UTF-8 text given when the list was built, or "" for an entry
+/// without a label. Two-call pattern, as `percept_last_error_message`:
+/// on `PERCEPT_STATUS_OK`, `buf` holds the label and a NUL and `*out_len`
+/// the bytes written including the NUL; on `PERCEPT_STATUS_BUFFER_TOO_SMALL`
+/// only `*out_len` is written (the size needed, including the NUL). `buf`
+/// may be NULL when `buf_len` is 0. An `entry` past the end of the list is
+/// `PERCEPT_STATUS_INVALID_ARGUMENT`.
+#[no_mangle]
+pub unsafe extern "C" fn percept_matcher_entry_label(
+    matcher: *const percept_matcher,
+    entry: u64,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> percept_status {
+    boundary!({
+        // SAFETY: `matcher` is a live handle (contract).
+        let matcher = unsafe { handle(matcher, "matcher") }?;
+        let list = matcher.scanner.list();
+        let set = list.known_hashes();
+        let index = usize::try_from(entry)
+            .ok()
+            .filter(|&i| i < set.len())
+            .ok_or_else(|| {
+                Failure::invalid(format!(
+                    "entry {entry} is past the end of the list ({} entries)",
+                    set.len()
+                ))
+            })?;
+        let label = set.label(index).unwrap_or("");
+        // SAFETY: `buf` is writable for `buf_len` bytes, `out_len` for a
+        // size_t (contract).
+        unsafe { write_text(label.as_bytes(), buf, buf_len, out_len) }
+    })
+}
+
+fn quality(q: u32) -> Result<u8, Failure> {
+    u8::try_from(q)
+        .ok()
+        .filter(|q| *q <= 100)
+        .ok_or_else(|| Failure::invalid(format!("quality {q} is above 100")))
+}

@@ -1,0 +1,208 @@
+//! `percept_options`: how images are decoded and hashed, and how a matcher
+//! decides; `percept_profile`.
+
+use super::boundary::out;
+use super::status::{percept_status, Failure};
+use crate::db::ChecksumPolicy;
+use crate::hash::pdq::Profile;
+use crate::input::{DecodeLimits, DecodeOptions};
+use crate::scan::ScanOptions;
+
+/// Which PDQ reference output to reproduce (`PERCEPT_PROFILE_*`). Use the
+/// profile the list's producer used.
+pub type percept_profile = u32;
+
+/// PDQ on the full-resolution pixels: what Meta's Java reference, HMA,
+/// python-threatexchange and pdqhash compute. The default.
+pub const PERCEPT_PROFILE_FULL_RESOLUTION: percept_profile = 0;
+/// Meta's C++ `pdq-photo-hasher` tool: an image with a side above 512 is
+/// first squashed to 512x512 by nearest neighbour, then hashed.
+pub const PERCEPT_PROFILE_CLI512: percept_profile = 1;
+
+/// Options for decoding, hashing and matching. Always start from
+/// `percept_options_default()`, then change fields: a zeroed struct is
+/// invalid (zero limits), and fields may be added in a later ABI version.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct percept_options {
+    /// Largest width x height decoded (default 128,000,000).
+    pub max_pixels: u64,
+    /// Largest encoded input accepted, in bytes (default 268,435,456).
+    pub max_input_bytes: u64,
+    /// Largest memory the decoder may allocate, in bytes (default 1 GiB).
+    pub max_alloc_bytes: u64,
+    /// Largest width and largest height decoded (default 65,535).
+    pub max_side: u32,
+    /// 1: rotate/flip decoded pixels as their EXIF orientation says before
+    /// hashing. 0 (default): hash the pixels as stored, as every PDQ
+    /// reference (and so every list) does.
+    pub apply_exif_orientation: u32,
+    /// `PERCEPT_PROFILE_*` (default `PERCEPT_PROFILE_FULL_RESOLUTION`).
+    pub profile: percept_profile,
+    /// Largest Hamming distance that counts as a match, 0..=256 (default
+    /// 31, Meta's recommendation for PDQ).
+    pub threshold: u32,
+    /// Images whose PDQ quality (0..=100) is below this get
+    /// `PERCEPT_VERDICT_UNRELIABLE`, never a match or a no-match (default
+    /// 50, Meta's guidance).
+    pub min_quality: u32,
+    /// 1 (default): a matcher verifies the list's BLAKE3 checksum when
+    /// opening it (about 0.3 s per GB). 0: only the structure is checked at
+    /// open; call `percept_matcher_verify_checksum` yourself (until then a
+    /// corrupted list can give wrong answers, though never a crash).
+    pub verify_checksum: u32,
+}
+
+impl Default for percept_options {
+    fn default() -> Self {
+        let scan = ScanOptions::default();
+        let limits = &scan.decode.limits;
+        percept_options {
+            max_pixels: limits.max_pixels,
+            max_input_bytes: limits.max_input_bytes,
+            max_alloc_bytes: limits.max_alloc_bytes,
+            max_side: limits.max_side,
+            apply_exif_orientation: scan.decode.apply_orientation.into(),
+            profile: PERCEPT_PROFILE_FULL_RESOLUTION,
+            threshold: scan.threshold,
+            min_quality: scan.min_quality.into(),
+            verify_checksum: 1,
+        }
+    }
+}
+
+/// A 0/1 flag field.
+fn flag(value: u32, name: &str) -> Result<bool, Failure> {
+    match value {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(Failure::invalid(format!(
+            "`{name}` must be 0 or 1, not {value}"
+        ))),
+    }
+}
+
+pub(crate) fn to_profile(p: percept_profile) -> Result<Profile, Failure> {
+    match p {
+        PERCEPT_PROFILE_FULL_RESOLUTION => Ok(Profile::FullResolution),
+        PERCEPT_PROFILE_CLI512 => Ok(Profile::Cli512),
+        other => Err(Failure::invalid(format!("profile {other} does not exist"))),
+    }
+}
+
+impl percept_options {
+    pub(crate) fn decode_options(&self) -> Result<DecodeOptions, Failure> {
+        let nonzero = |v: u64, name: &str| {
+            if v == 0 {
+                Err(Failure::invalid(format!("`{name}` must not be 0")))
+            } else {
+                Ok(v)
+            }
+        };
+        let limits = DecodeLimits {
+            max_pixels: nonzero(self.max_pixels, "max_pixels")?,
+            max_input_bytes: nonzero(self.max_input_bytes, "max_input_bytes")?,
+            max_alloc_bytes: nonzero(self.max_alloc_bytes, "max_alloc_bytes")?,
+            max_side: nonzero(self.max_side.into(), "max_side")? as u32,
+            ..DecodeLimits::default()
+        };
+        Ok(DecodeOptions {
+            limits,
+            apply_orientation: flag(self.apply_exif_orientation, "apply_exif_orientation")?,
+            ..DecodeOptions::default()
+        })
+    }
+
+    pub(crate) fn scan_options(&self) -> Result<ScanOptions, Failure> {
+        if self.threshold > crate::Hash256::BITS {
+            return Err(Failure::invalid(format!(
+                "threshold {} is above 256",
+                self.threshold
+            )));
+        }
+        let min_quality = u8::try_from(self.min_quality)
+            .ok()
+            .filter(|q| *q <= 100)
+            .ok_or_else(|| {
+                Failure::invalid(format!("min_quality {} is above 100", self.min_quality))
+            })?;
+        Ok(ScanOptions {
+            threshold: self.threshold,
+            min_quality,
+            profile: to_profile(self.profile)?,
+            decode: self.decode_options()?,
+            ..ScanOptions::default()
+        })
+    }
+
+    pub(crate) fn checksum_policy(&self) -> Result<ChecksumPolicy, Failure> {
+        Ok(if flag(self.verify_checksum, "verify_checksum")? {
+            ChecksumPolicy::OnLoad
+        } else {
+            ChecksumPolicy::Deferred
+        })
+    }
+}
+
+/// Fills `*out_options` with the defaults documented on each field.
+#[no_mangle]
+pub unsafe extern "C" fn percept_options_default(
+    out_options: *mut percept_options,
+) -> percept_status {
+    boundary!({
+        // SAFETY: `out_options` is valid for writes (contract).
+        let out_options = unsafe { out(out_options, "out_options") }?;
+        out_options.write(percept_options::default());
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_round_trip_to_the_rust_defaults() {
+        let o = percept_options::default();
+        assert_eq!(o.scan_options().unwrap(), ScanOptions::default());
+        assert_eq!(o.checksum_policy().unwrap(), ChecksumPolicy::OnLoad);
+    }
+
+    #[test]
+    fn out_of_range_fields_are_refused() {
+        let bad = [
+            percept_options {
+                threshold: 257,
+                ..Default::default()
+            },
+            percept_options {
+                min_quality: 101,
+                ..Default::default()
+            },
+            percept_options {
+                profile: 2,
+                ..Default::default()
+            },
+            percept_options {
+                max_pixels: 0,
+                ..Default::default()
+            },
+            percept_options {
+                max_side: 0,
+                ..Default::default()
+            },
+            percept_options {
+                apply_exif_orientation: 2,
+                ..Default::default()
+            },
+        ];
+        for o in bad {
+            assert!(o.scan_options().is_err(), "{o:?}");
+        }
+        let o = percept_options {
+            verify_checksum: 7,
+            ..Default::default()
+        };
+        assert!(o.checksum_policy().is_err());
+    }
+}

@@ -1,0 +1,193 @@
+//! `percept_pdq_hash` and `percept_pdq_dihedral`: PDQ from pixels or from
+//! encoded bytes; `percept_dihedral`.
+
+use super::boundary::{byte_slice, out, read};
+use super::hash::percept_hash;
+use super::options::{percept_options, percept_profile, to_profile};
+use super::pixels::{percept_pixel_format, view};
+use super::status::percept_status;
+use crate::hash::pdq::{self, DihedralHashes, PdqHash};
+use crate::input::decode_bytes;
+
+/// One of the eight rotations/flips of an image (`PERCEPT_DIHEDRAL_*`), and
+/// the index of its hash in `percept_pdq_dihedral.hashes`.
+pub type percept_dihedral = u32;
+
+/// The image as given.
+pub const PERCEPT_DIHEDRAL_ORIGINAL: percept_dihedral = 0;
+/// Rotated 90 degrees.
+pub const PERCEPT_DIHEDRAL_ROTATE90: percept_dihedral = 1;
+/// Rotated 180 degrees.
+pub const PERCEPT_DIHEDRAL_ROTATE180: percept_dihedral = 2;
+/// Rotated 270 degrees.
+pub const PERCEPT_DIHEDRAL_ROTATE270: percept_dihedral = 3;
+/// Mirrored left-right.
+pub const PERCEPT_DIHEDRAL_FLIP_X: percept_dihedral = 4;
+/// Mirrored top-bottom.
+pub const PERCEPT_DIHEDRAL_FLIP_Y: percept_dihedral = 5;
+/// Mirrored along the main diagonal (transposed).
+pub const PERCEPT_DIHEDRAL_FLIP_PLUS1: percept_dihedral = 6;
+/// Mirrored along the anti-diagonal.
+pub const PERCEPT_DIHEDRAL_FLIP_MINUS1: percept_dihedral = 7;
+
+/// A PDQ hash and its quality.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct percept_pdq_hash {
+    pub hash: percept_hash,
+    /// 0..=100. Below about 50 the hash is unreliable (flat or tiny
+    /// images); images smaller than 5 pixels on a side hash to all zeros
+    /// with quality 0.
+    pub quality: u32,
+}
+
+/// The PDQ hashes of all eight rotations/flips of an image, from one pass.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct percept_pdq_dihedral {
+    /// Indexed by `PERCEPT_DIHEDRAL_*`.
+    pub hashes: [percept_hash; 8],
+    /// 0..=100, as in `percept_pdq_hash`.
+    pub quality: u32,
+}
+
+impl From<PdqHash> for percept_pdq_hash {
+    fn from(h: PdqHash) -> Self {
+        percept_pdq_hash {
+            hash: h.hash.into(),
+            quality: h.quality.into(),
+        }
+    }
+}
+
+impl From<DihedralHashes> for percept_pdq_dihedral {
+    fn from(h: DihedralHashes) -> Self {
+        percept_pdq_dihedral {
+            hashes: h.hashes.map(percept_hash::from),
+            quality: h.quality.into(),
+        }
+    }
+}
+
+/// PDQ hash of pixels the caller holds (the reference's single-hash
+/// function).
+///
+/// `data`: `data_len` readable bytes holding `height` rows of `width`
+/// pixels in `format`, each row starting `stride` bytes after the previous
+/// one (`stride` >= `width` x bytes per pixel; the last row needs only
+/// `width` x bytes per pixel). `data` is only read during the call.
+/// `profile`: `PERCEPT_PROFILE_*`. `out_hash`: receives the hash.
+/// Fails with `PERCEPT_STATUS_INVALID_ARGUMENT` for a zero side, a short
+/// stride or a short buffer, `PERCEPT_STATUS_UNSUPPORTED_FORMAT` for an
+/// unknown `format`.
+#[no_mangle]
+pub unsafe extern "C" fn percept_pdq_hash_pixels(
+    data: *const u8,
+    data_len: usize,
+    width: u32,
+    height: u32,
+    stride: usize,
+    format: percept_pixel_format,
+    profile: percept_profile,
+    out_hash: *mut percept_pdq_hash,
+) -> percept_status {
+    boundary!({
+        // SAFETY: `data` holds `data_len` readable bytes, `out_hash` is
+        // writable (contract).
+        let (view, out_hash) = unsafe {
+            (
+                view(data, data_len, width, height, stride, format)?,
+                out(out_hash, "out_hash")?,
+            )
+        };
+        out_hash.write(pdq::hash(&view, to_profile(profile)?).into());
+        Ok(())
+    })
+}
+
+/// The eight dihedral PDQ hashes of pixels the caller holds, from one pass
+/// (the reference's dihedral function). Arguments as in
+/// `percept_pdq_hash_pixels`; `out_hashes` receives the hashes.
+#[no_mangle]
+pub unsafe extern "C" fn percept_pdq_dihedral_pixels(
+    data: *const u8,
+    data_len: usize,
+    width: u32,
+    height: u32,
+    stride: usize,
+    format: percept_pixel_format,
+    profile: percept_profile,
+    out_hashes: *mut percept_pdq_dihedral,
+) -> percept_status {
+    boundary!({
+        // SAFETY: as in percept_pdq_hash_pixels.
+        let (view, out_hashes) = unsafe {
+            (
+                view(data, data_len, width, height, stride, format)?,
+                out(out_hashes, "out_hashes")?,
+            )
+        };
+        out_hashes.write(pdq::hash_dihedral(&view, to_profile(profile)?).into());
+        Ok(())
+    })
+}
+
+/// PDQ hash of an encoded image (JPEG, PNG, GIF first frame, WebP, BMP,
+/// TIFF), decoded within the limits of `options`.
+///
+/// `bytes`: `len` readable bytes (only read during the call). `options`:
+/// from `percept_options_default`, possibly changed (profile, limits, EXIF).
+/// `out_hash`: receives the hash. Fails with
+/// `PERCEPT_STATUS_UNSUPPORTED_FORMAT`, `PERCEPT_STATUS_DECODE_FAILED`,
+/// `PERCEPT_STATUS_IMAGE_TOO_LARGE` or `PERCEPT_STATUS_INVALID_ARGUMENT`
+/// (bad options, or an image with a zero side).
+#[no_mangle]
+pub unsafe extern "C" fn percept_pdq_hash_encoded(
+    bytes: *const u8,
+    len: usize,
+    options: *const percept_options,
+    out_hash: *mut percept_pdq_hash,
+) -> percept_status {
+    boundary!({
+        // SAFETY: `bytes` holds `len` readable bytes, `options` is readable,
+        // `out_hash` is writable (contract).
+        let (input, options, out_hash) = unsafe {
+            (
+                byte_slice(bytes, len, "bytes")?,
+                read(options, "options")?,
+                out(out_hash, "out_hash")?,
+            )
+        };
+        let (profile, decode) = (to_profile(options.profile)?, options.decode_options()?);
+        let image = decode_bytes(input, &decode)?;
+        let hash = pdq::hash(&image.view(), profile);
+        out_hash.write(hash.into());
+        Ok(())
+    })
+}
+
+/// The eight dihedral PDQ hashes of an encoded image. Arguments as in
+/// `percept_pdq_hash_encoded`; `out_hashes` receives the hashes.
+#[no_mangle]
+pub unsafe extern "C" fn percept_pdq_dihedral_encoded(
+    bytes: *const u8,
+    len: usize,
+    options: *const percept_options,
+    out_hashes: *mut percept_pdq_dihedral,
+) -> percept_status {
+    boundary!({
+        // SAFETY: as in percept_pdq_hash_encoded.
+        let (input, options, out_hashes) = unsafe {
+            (
+                byte_slice(bytes, len, "bytes")?,
+                read(options, "options")?,
+                out(out_hashes, "out_hashes")?,
+            )
+        };
+        let (profile, decode) = (to_profile(options.profile)?, options.decode_options()?);
+        let image = decode_bytes(input, &decode)?;
+        let hashes = pdq::hash_dihedral(&image.view(), profile);
+        out_hashes.write(hashes.into());
+        Ok(())
+    })
+}
