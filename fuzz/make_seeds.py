@@ -62,6 +62,19 @@ def main():
     with open(os.path.join(ROOT, "testdata/sample-list.pcl"), "rb") as f:
         put("list_file", "sample-list.pcl", f.read())
 
+    # ffi: the first bytes pick the entry point and sizes (arbitrary's
+    # layout), the rest is the payload: an image, a list, hex text.
+    for which in range(5):
+        head = bytes([which, 12, 0, 9, 0, 36, 0, 0, 0, 0, 0, 40])
+        payload = {0: image("RGB", (12, 9), "PNG"), 1: bytes(range(256)) * 2,
+                   3: image("RGB", (16, 16), "JPEG")}.get(which, b"")
+        if which == 2:
+            with open(os.path.join(ROOT, "testdata/sample-list.pcl"), "rb") as f:
+                payload = f.read()
+        if which == 4:
+            payload = b"f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22"
+        put("ffi", f"entry-{which}", head + payload)
+
     put("hex", "hash", b"f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22")
     put("hex", "upper", b"F8F8F0CEE0F4A84F06370A22038F63F0B36E2ED596621E1D33E6B39C4E9C9B22\n")
 

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 seconds="${1:-30}"
-targets="${FUZZ_TARGETS:-decode_hash pixel_view list_file hex importers}"
+targets="${FUZZ_TARGETS:-decode_hash pixel_view list_file hex importers ffi}"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 export RUSTC_BOOTSTRAP=1
