@@ -12,7 +12,9 @@ use percept::{PixelFormat, PixelView};
 struct Input {
     width: u32,
     height: u32,
+    /// Used as is when `raw_stride`; otherwise as padding after a row.
     stride: usize,
+    raw_stride: bool,
     format: u8,
     cli512: bool,
     data: Vec<u8>,
@@ -33,8 +35,26 @@ fuzz_target!(|input: Input| {
     let format = FORMATS[input.format as usize % FORMATS.len()];
     // Keep the pixel count small enough for a quick run; sizes beyond that
     // are refused by the same checked arithmetic.
-    let (w, h) = (input.width % 4096, input.height % 4096);
-    if let Ok(view) = PixelView::new(&input.data, w, h, input.stride, format) {
+    // Small sides and a stride near the row size, so that most inputs are
+    // valid views and reach the hash; `raw_stride` keeps the refusals
+    // exercised too.
+    let (w, h) = (input.width % 300, input.height % 300);
+    let stride = if input.raw_stride {
+        input.stride
+    } else {
+        (w as usize * format.bytes_per_pixel()).saturating_add(input.stride % 16)
+    };
+    // Without `raw_stride`, the data is repeated to fill the rows, so
+    // larger images are hashed too (libFuzzer inputs are a few KB).
+    let filled: Vec<u8>;
+    let data = if input.raw_stride || input.data.is_empty() {
+        &input.data
+    } else {
+        let need = stride.saturating_mul(h as usize);
+        filled = input.data.iter().copied().cycle().take(need).collect();
+        &filled
+    };
+    if let Ok(view) = PixelView::new(data, w, h, stride, format) {
         let profile = if input.cli512 {
             Profile::Cli512
         } else {
