@@ -1,12 +1,14 @@
 //! PDQ throughput on in-memory RGB buffers (the sizes of a small square, a
-//! typical shared photo and a 12 MP phone photo) and decode + hash of JPEGs.
-//! Both pipelines are measured so the streaming filter's gain is visible.
+//! typical shared photo and a 12 MP phone photo) on every filter platform
+//! this CPU runs, each stage of the filter on its own (so a regression shows
+//! in the stage that has it), and decode + hash of JPEGs.
 
 use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use percept::hash::pdq::{self, Pipeline, Profile};
+use percept::hash::pdq::stages::{Stage, StageBench};
+use percept::hash::pdq::{self, Pipeline, Platform, Profile};
 use percept::input::{decode_bytes, DecodeOptions};
 use percept::{PixelFormat, PixelView};
 
@@ -34,10 +36,12 @@ fn hash_rgb(c: &mut Criterion) {
         let data = photo_like(w, h);
         let view = PixelView::packed(&data, w as u32, h as u32, PixelFormat::Rgb8).unwrap();
         group.throughput(Throughput::Elements((w * h) as u64));
-        for (name, pipeline) in [
-            ("streaming", Pipeline::Streaming),
-            ("reference_layout", Pipeline::ReferenceLayout),
-        ] {
+        let mut pipelines: Vec<(&str, Pipeline)> = Platform::available()
+            .into_iter()
+            .map(|p| (p.name(), Pipeline::StreamingOn(p)))
+            .collect();
+        pipelines.push(("reference_layout", Pipeline::ReferenceLayout));
+        for (name, pipeline) in pipelines {
             group.bench_with_input(BenchmarkId::new(name, format!("{w}x{h}")), &view, |b, v| {
                 b.iter(|| pdq::hash_with(black_box(v), Profile::FullResolution, pipeline))
             });
@@ -47,6 +51,32 @@ fn hash_rgb(c: &mut Criterion) {
             &view,
             |b, v| b.iter(|| pdq::hash_dihedral(black_box(v), Profile::FullResolution)),
         );
+    }
+    group.finish();
+}
+
+/// Each stage over one 1600x1004 image, on every platform (the DCT and the
+/// quality/bits stage do not depend on the platform: measured once).
+fn stages(c: &mut Criterion) {
+    let (w, h) = (1600usize, 1004usize);
+    let data = photo_like(w, h);
+    let view = PixelView::packed(&data, w as u32, h as u32, PixelFormat::Rgb8).unwrap();
+    let mut group = c.benchmark_group("pdq_stage_1600x1004");
+    group.sample_size(20);
+    for platform in Platform::available() {
+        let mut bench = StageBench::new(view, platform);
+        for stage in Stage::ALL {
+            let shared = matches!(stage, Stage::Dct | Stage::QualityAndBits);
+            if shared && platform != Platform::Scalar {
+                continue;
+            }
+            let id = if shared {
+                stage.name().to_string()
+            } else {
+                format!("{}/{}", stage.name(), platform.name())
+            };
+            group.bench_function(id, |b| b.iter(|| bench.run(black_box(stage))));
+        }
     }
     group.finish();
 }
@@ -72,5 +102,5 @@ fn decode_and_hash(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, hash_rgb, decode_and_hash);
+criterion_group!(benches, hash_rgb, stages, decode_and_hash);
 criterion_main!(benches);

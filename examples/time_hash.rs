@@ -1,47 +1,125 @@
 //! Times percept's PDQ on a raw RGB buffer, for `scripts/compare.py`.
 //!
-//! Usage: time_hash RAW_RGB_FILE WIDTH HEIGHT REPS
-//! Prints one JSON object: median and minimum seconds per hash for each
-//! pipeline, and the hash (so the caller can check both sides agree).
+//! Usage: time_hash RAW_RGB_FILE WIDTH HEIGHT REPS [ONLY]
+//! Prints one JSON object: for the default pipeline (`streaming`), each
+//! filter platform this CPU can run (`scalar`, `portable`, `sse2`, `avx2`)
+//! and the reference layout, the median and minimum seconds per hash (wall
+//! clock) and the median thread CPU time per hash, the
+//! peak extra heap of one hash, and the hash (so the caller can check that
+//! every path and the reference agree). ONLY times one of them.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use percept::hash::pdq::{self, Pipeline, Profile};
+use percept::hash::pdq::{self, Pipeline, Platform, Profile};
 use percept::{PixelFormat, PixelView};
+
+/// Counts live heap bytes, to report each pipeline's peak extra memory.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts bytes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(now, Ordering::Relaxed);
+        // SAFETY: same layout contract as our caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: ptr came from System.alloc with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// CPU time of this thread, in seconds: unlike wall time it does not count
+/// the time other processes on a shared machine hold the core.
+#[cfg(target_os = "linux")]
+fn thread_cpu_seconds() -> f64 {
+    #[repr(C)]
+    struct Timespec {
+        sec: i64,
+        nsec: i64,
+    }
+    extern "C" {
+        fn clock_gettime(clock: i32, out: *mut Timespec) -> i32;
+    }
+    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
+    let mut t = Timespec { sec: 0, nsec: 0 };
+    // SAFETY: `t` is a valid timespec (two 64-bit fields on 64-bit Linux).
+    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut t) };
+    assert_eq!(rc, 0);
+    t.sec as f64 + t.nsec as f64 * 1e-9
+}
+
+#[cfg(not(target_os = "linux"))]
+fn thread_cpu_seconds() -> f64 {
+    f64::NAN
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    if args.len() != 5 {
-        eprintln!("usage: time_hash RAW_RGB_FILE WIDTH HEIGHT REPS");
+    if args.len() != 5 && args.len() != 6 {
+        eprintln!("usage: time_hash RAW_RGB_FILE WIDTH HEIGHT REPS [ONLY]");
         std::process::exit(2);
     }
     let data = std::fs::read(&args[1]).expect("read pixels");
     let (w, h): (u32, u32) = (args[2].parse().unwrap(), args[3].parse().unwrap());
     let reps: usize = args[4].parse().unwrap();
     let view = PixelView::packed(&data, w, h, PixelFormat::Rgb8).expect("view");
+    let mut runs = vec![("streaming".to_string(), Pipeline::Streaming)];
+    for p in Platform::available() {
+        runs.push((p.name().to_string(), Pipeline::StreamingOn(p)));
+    }
+    runs.push(("reference_layout".into(), Pipeline::ReferenceLayout));
+    if let Some(only) = args.get(5) {
+        runs.retain(|(name, _)| name == only);
+    }
     let mut report = serde_json::Map::new();
-    for (name, pipeline) in [
-        ("streaming", Pipeline::Streaming),
-        ("reference_layout", Pipeline::ReferenceLayout),
-    ] {
-        let mut times = Vec::with_capacity(reps);
-        let mut out = None;
-        for _ in 0..reps {
-            let t = Instant::now();
-            out = Some(std::hint::black_box(pdq::hash_with(
-                &view,
-                Profile::FullResolution,
-                pipeline,
-            )));
-            times.push(t.elapsed().as_secs_f64());
-        }
+    report.insert("detected".into(), Platform::detect().name().into());
+    for (name, pipeline) in runs {
+        let hash = || pdq::hash_with(&view, Profile::FullResolution, pipeline);
+        // On a fresh thread, so buffers an earlier run left in the filter's
+        // per-thread scratch do not hide this one's allocation.
+        let (out, peak_extra) = std::thread::scope(|s| {
+            s.spawn(|| {
+                let base = LIVE.load(Ordering::SeqCst);
+                PEAK.store(base, Ordering::SeqCst);
+                let out = std::hint::black_box(hash());
+                (out, PEAK.load(Ordering::SeqCst) - base)
+            })
+            .join()
+            .unwrap()
+        });
+        // The full-plane layout is slow; fewer repetitions keep the script short.
+        let reps = if pipeline == Pipeline::ReferenceLayout {
+            reps.div_ceil(3)
+        } else {
+            reps
+        };
+        let (mut times, mut cpu): (Vec<f64>, Vec<f64>) = (0..reps)
+            .map(|_| {
+                let (t, c) = (Instant::now(), thread_cpu_seconds());
+                std::hint::black_box(hash());
+                (t.elapsed().as_secs_f64(), thread_cpu_seconds() - c)
+            })
+            .unzip();
         times.sort_by(f64::total_cmp);
-        let out = out.unwrap();
+        cpu.sort_by(f64::total_cmp);
         report.insert(
-            name.into(),
+            name,
             serde_json::json!({
                 "median_s": times[times.len() / 2],
                 "min_s": times[0],
+                "cpu_median_s": cpu[cpu.len() / 2],
+                "peak_extra_bytes": peak_extra,
                 "hash": out.hash.to_hex(),
                 "quality": out.quality,
             }),

@@ -16,3 +16,10 @@ cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked --all-targets --features testing -- -D warnings
 cargo test --locked
 bash scripts/test-ffi.sh
+
+# The PDQ tests again with Platform::detect() forced to the portable path
+# (what ARM phones run) and to SSE2, so the default pipeline is checked on
+# those paths too (the run above already compares every platform this CPU
+# has with the scalar one explicitly, on random images and on Meta's vectors).
+cargo test --locked --features force-portable --test pdq_reference --test pdq_properties
+cargo test --locked --features force-sse2 --test pdq_reference --test pdq_properties

@@ -1,6 +1,6 @@
 //! Properties of PDQ over arbitrary pixel views.
 
-use percept::hash::pdq::{self, Pipeline, Profile};
+use percept::hash::pdq::{self, Pipeline, Platform, Profile};
 use percept::{PixelFormat, PixelView};
 use proptest::prelude::*;
 
@@ -74,6 +74,26 @@ proptest! {
         }
     }
 
+    /// Every filter platform this CPU can run gives the scalar platform's
+    /// bits, on random views (sizes 1..300 cover partial bands of 16 rows,
+    /// partial groups of 16 and 128 columns, windows 1 to 3).
+    #[test]
+    fn every_platform_equals_scalar(
+        (w, h, stride, format, data) in view_inputs(),
+        cli in any::<bool>(),
+    ) {
+        let view = PixelView::new(&data, w, h, stride, format).unwrap();
+        let profile = if cli { Profile::Cli512 } else { Profile::FullResolution };
+        let scalar = Pipeline::StreamingOn(Platform::Scalar);
+        let want = pdq::hash_dihedral_with(&view, profile, scalar);
+        let want_single = pdq::hash_with(&view, profile, scalar);
+        for platform in Platform::available() {
+            let on = Pipeline::StreamingOn(platform);
+            prop_assert_eq!(pdq::hash_dihedral_with(&view, profile, on), want, "{:?}", platform);
+            prop_assert_eq!(pdq::hash_with(&view, profile, on), want_single, "{:?}", platform);
+        }
+    }
+
     /// Any (width, height, stride, buffer length) either makes a view that
     /// hashes, or is refused with an error: never a panic or an overread.
     #[test]
@@ -88,6 +108,57 @@ proptest! {
         if let Ok(view) = PixelView::new(&data, w, h, stride, FORMATS[f]) {
             prop_assert!(w >= 1 && h >= 1);
             let _ = pdq::hash(&view, Profile::FullResolution);
+        }
+    }
+}
+
+/// Large and elongated images: windows up to 47 rows (more than a band of
+/// 16 and than the ring's 32 spare rows), long rows, few columns.
+fn large_view_inputs() -> impl Strategy<Value = (u32, u32, bool, Vec<u8>)> {
+    (
+        prop_oneof![
+            (1u32..4500, 5u32..200),
+            (5u32..200, 1u32..6000),
+            (200u32..1300, 200u32..1300),
+        ],
+        any::<bool>(),
+        any::<u64>(),
+    )
+        .prop_map(|((w, h), rgb, seed)| {
+            let len = (w * h) as usize * if rgb { 3 } else { 1 };
+            let mut state = seed | 1;
+            let data = (0..len)
+                .map(|i| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    // Noise over a ramp, so the DCT has structure.
+                    ((state >> 60) as usize + i / 97 % 200) as u8
+                })
+                .collect();
+            (w, h, rgb, data)
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_platform_equals_scalar_on_large_images((w, h, rgb, data) in large_view_inputs()) {
+        let format = if rgb { PixelFormat::Rgb8 } else { PixelFormat::Gray8 };
+        let view = PixelView::packed(&data, w, h, format).unwrap();
+        let want = pdq::hash_dihedral_with(
+            &view,
+            Profile::FullResolution,
+            Pipeline::StreamingOn(Platform::Scalar),
+        );
+        for platform in Platform::available() {
+            let got = pdq::hash_dihedral_with(
+                &view,
+                Profile::FullResolution,
+                Pipeline::StreamingOn(platform),
+            );
+            prop_assert_eq!(got, want, "{:?} {}x{}", platform, w, h);
         }
     }
 }

@@ -6,7 +6,7 @@
 mod common;
 
 use common::{pdq_reference_dir, read_expected, ExpectedRow};
-use percept::hash::pdq::{self, Pipeline, Profile};
+use percept::hash::pdq::{self, Pipeline, Platform, Profile};
 use percept::input::{decode_file, DecodeOptions};
 use percept::Hash256;
 
@@ -94,9 +94,17 @@ fn check_exact(table: &str, profile: Profile, pipeline: Pipeline) -> (usize, Vec
     (checked, bad)
 }
 
+/// The default pipeline, the reference layout, and the streaming filter on
+/// every platform this CPU can run.
+fn every_pipeline() -> Vec<Pipeline> {
+    let mut all = vec![Pipeline::Streaming, Pipeline::ReferenceLayout];
+    all.extend(Platform::available().into_iter().map(Pipeline::StreamingOn));
+    all
+}
+
 #[test]
 fn core_fullres_png_rows_are_bit_exact() {
-    for pipeline in [Pipeline::Streaming, Pipeline::ReferenceLayout] {
+    for pipeline in every_pipeline() {
         let (n, bad) = check_exact(
             "expected-core-fullres.tsv",
             Profile::FullResolution,
@@ -115,18 +123,16 @@ fn core_fullres_png_rows_are_bit_exact() {
 
 #[test]
 fn cli_512nn_png_rows_are_bit_exact() {
-    let (n, bad) = check_exact(
-        "expected-cli-512nn.tsv",
-        Profile::Cli512,
-        Pipeline::Streaming,
-    );
-    assert!(n >= 20, "only {n} decoder-independent rows found");
-    assert!(
-        bad.is_empty(),
-        "{} mismatches:\n{}",
-        bad.len(),
-        bad.join("\n")
-    );
+    for pipeline in every_pipeline() {
+        let (n, bad) = check_exact("expected-cli-512nn.tsv", Profile::Cli512, pipeline);
+        assert!(n >= 20, "only {n} decoder-independent rows found");
+        assert!(
+            bad.is_empty(),
+            "{pipeline:?}: {} mismatches:\n{}",
+            bad.len(),
+            bad.join("\n")
+        );
+    }
 }
 
 /// JPEG rows depend on the decoder; report how close image-rs's decode gets.

@@ -1,19 +1,25 @@
 //! `percept hash`.
 
+use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc;
+use std::sync::Arc;
 
 use percept::hash::pdq::{self, Dihedral, Profile};
 use percept::input::{decode_file, DecodeOptions};
-use rayon::prelude::*;
 
 use crate::walk::{expand, Entry};
 use crate::{Format, HashArgs, ProfileArg};
 
-/// Files decoded at once: bounds memory to a few decoded images per core
-/// whatever the folder size, while output stays in input order.
-const CHUNK: usize = 16;
+/// Files handed to the thread pool ahead of the next one to print. Memory
+/// stays bounded whatever the folder size: a queued file is only a path,
+/// each pool thread holds at most one decoded image (a task decodes, hashes
+/// and drops it), and at most this many small results wait to be printed
+/// in input order. Unlike fixed chunks, no thread idles at a chunk's end
+/// while another finishes a large image.
+const AHEAD: usize = 64;
 
 /// One hash (the single-hash function) or eight (the dihedral function,
 /// in [`Dihedral::ALL`] order), with the quality.
@@ -30,20 +36,35 @@ pub fn run(args: HashArgs) -> ExitCode {
     let mut options = DecodeOptions::default();
     options.apply_orientation = args.apply_exif;
     options.limits.max_pixels = args.max_pixels;
+    let options = Arc::new(options);
+    let dihedral = args.dihedral;
 
     let entries = expand(&args.paths);
     let stdout = std::io::stdout();
     let mut failures = 0usize;
-    for chunk in entries.chunks(CHUNK) {
-        let results: Vec<(&Path, Result<Hashed, String>)> = chunk
-            .par_iter()
-            .map(|entry| match entry {
-                Entry::File(p) => (p.as_path(), hash_file(p, &options, profile, args.dihedral)),
-                Entry::Unreadable(p, e) => (p.as_path(), Err(format!("cannot read: {e}"))),
-            })
-            .collect();
+    let (results_tx, results) = mpsc::channel::<(usize, Result<Hashed, String>)>();
+    let mut waiting: BTreeMap<usize, Result<Hashed, String>> = BTreeMap::new();
+    let (mut queued, mut printed) = (0, 0);
+    while printed < entries.len() {
+        while queued < entries.len() && queued < printed + AHEAD {
+            let job: Result<PathBuf, String> = match &entries[queued] {
+                Entry::File(p) => Ok(p.clone()),
+                Entry::Unreadable(_, e) => Err(format!("cannot read: {e}")),
+            };
+            let (options, tx, index) = (Arc::clone(&options), results_tx.clone(), queued);
+            rayon::spawn(move || {
+                let result = job.and_then(|p| hash_file(&p, &options, profile, dihedral));
+                // The receiver is gone only if printing stopped (broken pipe).
+                let _ = tx.send((index, result));
+            });
+            queued += 1;
+        }
+        let (index, result) = results.recv().expect("a worker dropped its result");
+        waiting.insert(index, result);
         let mut out = stdout.lock();
-        for (path, result) in results {
+        while let Some(result) = waiting.remove(&printed) {
+            let path = entry_path(&entries[printed]);
+            printed += 1;
             match result {
                 Ok(h) => {
                     let line = format_line(path, &h, args.format);
@@ -67,6 +88,12 @@ pub fn run(args: HashArgs) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn entry_path(entry: &Entry) -> &Path {
+    match entry {
+        Entry::File(p) | Entry::Unreadable(p, _) => p,
     }
 }
 

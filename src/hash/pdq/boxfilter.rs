@@ -21,7 +21,7 @@ pub(crate) fn window_size(old_dimension: usize, new_dimension: usize) -> usize {
     old_dimension.div_ceil(2 * new_dimension)
 }
 
-fn half_window(full: usize) -> usize {
+pub(crate) fn half_window(full: usize) -> usize {
     (full + 2) / 2
 }
 

@@ -36,16 +36,27 @@ pub(crate) fn dct64_to_16(a: &[[f32; 64]; 64]) -> [[f32; 16]; 16] {
             }
         }
     }
-    // B = T D^T: B[i][j] = sum_k T[i][k] * D[j][k].
+    // B = T D^T: B[i][j] = sum_k T[i][k] * D[j][k]. Again the k loop is
+    // outside the 16 independent j sums (over D transposed), and each sum
+    // still starts at 0.0 and adds k = 0, 1, ..., 63 in order.
+    let dt = dct_matrix_transposed();
     let mut b = [[0.0f32; 16]; 16];
     for (b_row, t_row) in b.iter_mut().zip(&t) {
-        for (bj, d_row) in b_row.iter_mut().zip(d) {
-            let mut sum = 0.0f32;
-            for (&tk, &dk) in t_row.iter().zip(d_row) {
-                sum += tk * dk;
+        for (&tk, dt_row) in t_row.iter().zip(dt) {
+            for (bj, &dk) in b_row.iter_mut().zip(dt_row) {
+                *bj += tk * dk;
             }
-            *bj = sum;
         }
     }
     b
+}
+
+/// `D` transposed (64x16), so the second product's inner loop runs along
+/// memory.
+fn dct_matrix_transposed() -> &'static [[f32; 16]; 64] {
+    static MATRIX: OnceLock<[[f32; 16]; 64]> = OnceLock::new();
+    MATRIX.get_or_init(|| {
+        let d = dct_matrix();
+        std::array::from_fn(|k| std::array::from_fn(|j| d[j][k]))
+    })
 }

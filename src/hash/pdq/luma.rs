@@ -4,6 +4,8 @@
 use crate::input::Channels;
 use crate::input::PixelView;
 
+use super::simd::Lanes;
+
 // The reference declares `const float c = 0.299;`: the double literal rounded
 // once to float. Written the same way here so no other rounding can creep in.
 pub(crate) const LUMA_FROM_R: f32 = 0.299_f64 as f32;
@@ -60,6 +62,25 @@ impl<'a> LumaSource<'a> {
         self.col_map.as_ref().map_or(self.view.width(), Vec::len)
     }
 
+    /// [`LumaSource::fill_row`] through a SIMD backend where one exists for
+    /// the format (8-bit RGB in 3 or 4 bytes, no resampling); same bits.
+    pub(crate) fn fill_row_with<L: Lanes>(&self, lanes: L, r: usize, out: &mut [f32]) {
+        let format = self.view.format();
+        let bpp = format.bytes_per_pixel();
+        match (format.channels(), &self.col_map) {
+            (Channels::Rgb { r: cr, g, b }, None) if bpp == 3 || bpp == 4 => {
+                let src_row = self.row_map.as_ref().map_or(r, |m| m[r]);
+                lanes.luma_rgb8(
+                    self.view.row(src_row),
+                    bpp,
+                    [cr, g, b],
+                    &mut out[..self.cols()],
+                );
+            }
+            _ => self.fill_row(r, out),
+        }
+    }
+
     /// Writes the luma of output row `r` into `out[..cols]`.
     pub(crate) fn fill_row(&self, r: usize, out: &mut [f32]) {
         let src_row = self.row_map.as_ref().map_or(r, |m| m[r]);
@@ -73,9 +94,7 @@ impl<'a> LumaSource<'a> {
                 }
             }
             (Channels::Rgb { r, g, b }, None) => {
-                for (o, px) in out.iter_mut().zip(bytes.chunks_exact(bpp)) {
-                    *o = luma_rgb(px[r], px[g], px[b]);
-                }
+                super::simd::luma_rgb8_scalar(bytes, bpp, [r, g, b], out);
             }
             (Channels::Grey { at }, Some(map)) => {
                 for (o, &c) in out.iter_mut().zip(map) {

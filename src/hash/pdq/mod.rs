@@ -9,16 +9,22 @@
 //! float operation happens in the reference's order, without fused
 //! multiply-add, so every bit matches.
 
+mod banded;
 mod boxfilter;
 mod dct;
 mod dihedral;
 mod luma;
 mod median;
+mod platform;
 mod quality;
 mod reference;
+mod simd;
+#[doc(hidden)]
+pub mod stages;
 mod stream;
 
 pub use dihedral::Dihedral;
+pub use platform::Platform;
 
 use crate::hash::Hash256;
 use crate::input::PixelView;
@@ -47,12 +53,16 @@ pub enum Profile {
     Cli512,
 }
 
-/// How the filter is run. Both give identical bits.
+/// How the filter is run. All give identical bits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Pipeline {
-    /// Row-streaming filter with bounded memory (default).
+    /// Row-streaming filter with bounded memory on the fastest
+    /// [`Platform`] this CPU supports (default).
     #[default]
     Streaming,
+    /// The streaming filter on a given platform (the portable one if this
+    /// CPU cannot run it). For tests and benchmarks.
+    StreamingOn(Platform),
     /// The reference's layout: two full-resolution float planes. Kept as the
     /// oracle for tests and the baseline for benchmarks.
     ReferenceLayout,
@@ -144,7 +154,8 @@ fn dct_of(
         return None;
     }
     let down = match pipeline {
-        Pipeline::Streaming => stream::downsample(&src, single_hash_shortcut),
+        Pipeline::Streaming => stream::downsample(&src, single_hash_shortcut, Platform::detect()),
+        Pipeline::StreamingOn(platform) => stream::downsample(&src, single_hash_shortcut, platform),
         Pipeline::ReferenceLayout => reference::downsample(&src, single_hash_shortcut),
     };
     Some((dct::dct64_to_16(&down), quality::quality(&down)))

@@ -1,5 +1,7 @@
-//! The default PDQ filter: the same four box passes as the reference, run as
-//! a pipeline over one row at a time, so no full-resolution plane exists.
+//! The streaming PDQ filter: the same four box passes as the reference, run
+//! as a pipeline over rows, so no full-resolution plane exists. The scalar
+//! version (below) takes one row at a time; [`super::banded`] takes 16 on a
+//! SIMD backend, chosen here by [`Platform`].
 //!
 //! Row r of the luma goes through the first horizontal pass, into the first
 //! vertical pass (which holds `window` rows); each row that pass completes
@@ -13,19 +15,44 @@
 
 use super::boxfilter::{box_row, window_size, VerticalBox};
 use super::luma::LumaSource;
+use super::platform::Platform;
+use super::{banded, simd};
 use super::{decimation_indices, Downsample};
 
-pub(crate) fn downsample(src: &LumaSource, single_hash_shortcut: bool) -> Box<Downsample> {
+/// The 64x64 downsample on `platform` (the portable one if this CPU cannot
+/// run it).
+pub(crate) fn downsample(
+    src: &LumaSource,
+    single_hash_shortcut: bool,
+    platform: Platform,
+) -> Box<Downsample> {
     let (rows, cols) = (src.rows(), src.cols());
-    let mut out = Box::new([[0.0f32; 64]; 64]);
-    let mut luma = vec![0.0f32; cols];
     if single_hash_shortcut && rows == 64 && cols == 64 {
+        let mut out = Box::new([[0.0f32; 64]; 64]);
         for (r, o) in out.iter_mut().enumerate() {
-            src.fill_row(r, &mut luma);
-            o.copy_from_slice(&luma);
+            src.fill_row(r, o);
         }
         return out;
     }
+    match platform {
+        Platform::Scalar => downsample_scalar(src),
+        #[cfg(target_arch = "x86_64")]
+        Platform::Avx2 => match simd::avx2::Avx2::new() {
+            Some(avx2) => banded::downsample(avx2, src),
+            None => banded::downsample(simd::portable::Portable, src),
+        },
+        #[cfg(target_arch = "x86_64")]
+        Platform::Sse2 => banded::downsample(simd::sse2::Sse2, src),
+        _ => banded::downsample(simd::portable::Portable, src),
+    }
+}
+
+/// One row at a time, scalar: the baseline the banded backends are
+/// checked against.
+fn downsample_scalar(src: &LumaSource) -> Box<Downsample> {
+    let (rows, cols) = (src.rows(), src.cols());
+    let mut out = Box::new([[0.0f32; 64]; 64]);
+    let mut luma = vec![0.0f32; cols];
     let along_rows = window_size(cols, 64);
     let along_cols = window_size(rows, 64);
     let row_at = decimation_indices(rows);

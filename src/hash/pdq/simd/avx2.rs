@@ -1,0 +1,313 @@
+//! The AVX2 backend: 16 lanes as two `__m256`. Multiplies and adds are
+//! separate instructions; `fma` is never enabled (`avx2` does not imply it),
+//! so nothing can be fused.
+
+// Inside `#[target_feature(enable = "avx2")]` functions the arithmetic
+// intrinsics are safe to call from Rust 1.87 on; the `unsafe` blocks keep
+// `rust-version` (1.85) building.
+#![allow(unused_unsafe)]
+
+use std::arch::x86_64::*;
+
+use super::{kernels, luma_rgb8_scalar, Lanes, Step, LANES};
+use crate::hash::pdq::luma::{LUMA_FROM_B, LUMA_FROM_G, LUMA_FROM_R};
+
+/// Proof that the CPU has AVX2: only [`Avx2::new`] makes one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Avx2(());
+
+impl Avx2 {
+    pub(crate) fn new() -> Option<Avx2> {
+        std::arch::is_x86_feature_detected!("avx2").then_some(Avx2(()))
+    }
+}
+
+type Col = [__m256; 2];
+
+/// Transposes the 8x8 block at `src` (rows `ss` floats apart) into `dst`
+/// (rows `ds` floats apart).
+///
+/// # Safety
+/// AVX2 available; 8 rows of 8 floats readable at `src` and writable at `dst`.
+#[inline(always)]
+unsafe fn transpose8(src: *const f32, ss: usize, dst: *mut f32, ds: usize) {
+    unsafe {
+        let r = [
+            _mm256_loadu_ps(src),
+            _mm256_loadu_ps(src.add(ss)),
+            _mm256_loadu_ps(src.add(2 * ss)),
+            _mm256_loadu_ps(src.add(3 * ss)),
+            _mm256_loadu_ps(src.add(4 * ss)),
+            _mm256_loadu_ps(src.add(5 * ss)),
+            _mm256_loadu_ps(src.add(6 * ss)),
+            _mm256_loadu_ps(src.add(7 * ss)),
+        ];
+        // Interleave pairs of rows, then pairs of pairs, then swap halves.
+        let t0 = _mm256_unpacklo_ps(r[0], r[1]);
+        let t1 = _mm256_unpackhi_ps(r[0], r[1]);
+        let t2 = _mm256_unpacklo_ps(r[2], r[3]);
+        let t3 = _mm256_unpackhi_ps(r[2], r[3]);
+        let t4 = _mm256_unpacklo_ps(r[4], r[5]);
+        let t5 = _mm256_unpackhi_ps(r[4], r[5]);
+        let t6 = _mm256_unpacklo_ps(r[6], r[7]);
+        let t7 = _mm256_unpackhi_ps(r[6], r[7]);
+        let s0 = _mm256_shuffle_ps::<0x44>(t0, t2);
+        let s1 = _mm256_shuffle_ps::<0xEE>(t0, t2);
+        let s2 = _mm256_shuffle_ps::<0x44>(t1, t3);
+        let s3 = _mm256_shuffle_ps::<0xEE>(t1, t3);
+        let s4 = _mm256_shuffle_ps::<0x44>(t4, t6);
+        let s5 = _mm256_shuffle_ps::<0xEE>(t4, t6);
+        let s6 = _mm256_shuffle_ps::<0x44>(t5, t7);
+        let s7 = _mm256_shuffle_ps::<0xEE>(t5, t7);
+        let out = [
+            _mm256_permute2f128_ps::<0x20>(s0, s4),
+            _mm256_permute2f128_ps::<0x20>(s1, s5),
+            _mm256_permute2f128_ps::<0x20>(s2, s6),
+            _mm256_permute2f128_ps::<0x20>(s3, s7),
+            _mm256_permute2f128_ps::<0x31>(s0, s4),
+            _mm256_permute2f128_ps::<0x31>(s1, s5),
+            _mm256_permute2f128_ps::<0x31>(s2, s6),
+            _mm256_permute2f128_ps::<0x31>(s3, s7),
+        ];
+        for (j, v) in out.into_iter().enumerate() {
+            _mm256_storeu_ps(dst.add(j * ds), v);
+        }
+    }
+}
+
+/// 8 pixels of 8-bit RGB packed 3 bytes apart, loaded from 32 bytes, with
+/// pixels 0..4 in the low 128-bit half and 4..8 in the high half, each at
+/// bytes 3i..3i+3 of its half.
+///
+/// # Safety
+/// AVX2 available; 32 bytes readable at `p`.
+#[inline(always)]
+unsafe fn load_rgb3(p: *const u8) -> __m256i {
+    unsafe {
+        let v = _mm256_loadu_si256(p as *const __m256i);
+        // Bytes 0..16 to the low half, 12..28 to the high half.
+        _mm256_permutevar8x32_epi32(v, _mm256_setr_epi32(0, 1, 2, 3, 3, 4, 5, 6))
+    }
+}
+
+/// A byte shuffle that moves byte `first + step * i` of each 128-bit half
+/// into the low byte of dword i of that half and zeroes the rest: one
+/// colour channel of 4 pixels per half, ready to convert to float.
+///
+/// # Safety
+/// AVX2 available.
+#[inline(always)]
+unsafe fn channel_shuffle(first: usize, step: usize) -> __m256i {
+    let mut dwords = [0i32; 8];
+    for (i, d) in dwords.iter_mut().enumerate() {
+        *d = (0x8080_8000 | (first + step * (i % 4)) as u32) as i32;
+    }
+    unsafe { _mm256_loadu_si256(dwords.as_ptr() as *const __m256i) }
+}
+
+/// `(R*r + G*g) + B*b` for 8 pixels, each product rounded before the adds.
+///
+/// # Safety
+/// AVX2 available.
+#[inline(always)]
+unsafe fn luma_of(px: __m256i, shuffles: &[__m256i; 3]) -> __m256 {
+    unsafe {
+        // (No closures in this file: they would be compiled without AVX2.)
+        let r = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(px, shuffles[0]));
+        let g = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(px, shuffles[1]));
+        let b = _mm256_cvtepi32_ps(_mm256_shuffle_epi8(px, shuffles[2]));
+        _mm256_add_ps(
+            _mm256_add_ps(
+                _mm256_mul_ps(_mm256_set1_ps(LUMA_FROM_R), r),
+                _mm256_mul_ps(_mm256_set1_ps(LUMA_FROM_G), g),
+            ),
+            _mm256_mul_ps(_mm256_set1_ps(LUMA_FROM_B), b),
+        )
+    }
+}
+
+/// # Safety
+/// AVX2 available.
+#[target_feature(enable = "avx2")]
+unsafe fn luma_rgb8_avx2(bytes: &[u8], bpp: usize, rgb: [usize; 3], out: &mut [f32]) {
+    let n = out.len().min(bytes.len() / bpp);
+    let shuffles = unsafe {
+        [
+            channel_shuffle(rgb[0], bpp),
+            channel_shuffle(rgb[1], bpp),
+            channel_shuffle(rgb[2], bpp),
+        ]
+    };
+    let mut done = 0;
+    // Every step reads 32 bytes; the tail goes to the scalar loop.
+    while done + 8 <= n && done * bpp + 32 <= bytes.len() {
+        // SAFETY: 32 bytes from done * bpp are in `bytes` (checked above);
+        // out[done..done + 8] is in bounds as done + 8 <= n.
+        unsafe {
+            let p = bytes.as_ptr().add(done * bpp);
+            let px = if bpp == 3 {
+                load_rgb3(p)
+            } else {
+                _mm256_loadu_si256(p as *const __m256i)
+            };
+            _mm256_storeu_ps(out[done..done + 8].as_mut_ptr(), luma_of(px, &shuffles));
+        }
+        done += 8;
+    }
+    luma_rgb8_scalar(&bytes[done * bpp..], bpp, rgb, &mut out[done..]);
+}
+
+impl Lanes for Avx2 {
+    type Col = Col;
+
+    #[inline(always)]
+    fn splat(self, x: f32) -> Col {
+        // SAFETY: `self` proves AVX2 is available.
+        [unsafe { _mm256_set1_ps(x) }; 2]
+    }
+
+    #[inline(always)]
+    fn load(self, s: &[f32]) -> Col {
+        let s = &s[..LANES];
+        // SAFETY: AVX2 (`self`); `s` holds 16 floats.
+        unsafe {
+            [
+                _mm256_loadu_ps(s.as_ptr()),
+                _mm256_loadu_ps(s.as_ptr().add(8)),
+            ]
+        }
+    }
+
+    #[inline(always)]
+    fn store(self, c: Col, s: &mut [f32]) {
+        let s = &mut s[..LANES];
+        // SAFETY: AVX2 (`self`); `s` holds 16 floats.
+        unsafe {
+            _mm256_storeu_ps(s.as_mut_ptr(), c[0]);
+            _mm256_storeu_ps(s.as_mut_ptr().add(8), c[1]);
+        }
+    }
+
+    #[inline(always)]
+    fn add(self, a: Col, b: Col) -> Col {
+        // SAFETY: AVX2 (`self`).
+        unsafe { [_mm256_add_ps(a[0], b[0]), _mm256_add_ps(a[1], b[1])] }
+    }
+
+    #[inline(always)]
+    fn sub(self, a: Col, b: Col) -> Col {
+        // SAFETY: AVX2 (`self`).
+        unsafe { [_mm256_sub_ps(a[0], b[0]), _mm256_sub_ps(a[1], b[1])] }
+    }
+
+    #[inline(always)]
+    fn div(self, a: Col, b: Col) -> Col {
+        // SAFETY: AVX2 (`self`).
+        unsafe { [_mm256_div_ps(a[0], b[0]), _mm256_div_ps(a[1], b[1])] }
+    }
+
+    #[inline(always)]
+    fn transpose16(self, src: &[f32], src_stride: usize, dst: &mut [f32], dst_stride: usize) {
+        let src = &src[..15 * src_stride + LANES];
+        let dst = &mut dst[..15 * dst_stride + LANES];
+        for bi in [0, 8] {
+            for bj in [0, 8] {
+                // SAFETY: AVX2 (`self`); the 8x8 block at rows bi.., floats
+                // bj.. of `src` and rows bj.., floats bi.. of `dst` lie in
+                // the slices bounded above.
+                unsafe {
+                    transpose8(
+                        src.as_ptr().add(bi * src_stride + bj),
+                        src_stride,
+                        dst.as_mut_ptr().add(bj * dst_stride + bi),
+                        dst_stride,
+                    )
+                }
+            }
+        }
+    }
+
+    fn luma_rgb8(self, bytes: &[u8], bpp: usize, rgb: [usize; 3], out: &mut [f32]) {
+        debug_assert!(bpp == 3 || bpp == 4);
+        // SAFETY: AVX2 (`self`).
+        unsafe { luma_rgb8_avx2(bytes, bpp, rgb, out) }
+    }
+
+    fn rows_to_lanes(self, rows: &[f32], stride: usize, lanes: &mut [f32]) {
+        #[target_feature(enable = "avx2")]
+        unsafe fn run(l: Avx2, rows: &[f32], stride: usize, lanes: &mut [f32]) {
+            kernels::rows_to_lanes(l, rows, stride, lanes)
+        }
+        // SAFETY: AVX2 (`self`).
+        unsafe { run(self, rows, stride, lanes) }
+    }
+
+    fn box_lanes_to_rows(
+        self,
+        input: &[f32],
+        len: usize,
+        full: usize,
+        rows: &mut [f32],
+        stride: usize,
+    ) {
+        #[target_feature(enable = "avx2")]
+        unsafe fn run(
+            l: Avx2,
+            input: &[f32],
+            len: usize,
+            full: usize,
+            rows: &mut [f32],
+            stride: usize,
+        ) {
+            kernels::box_lanes_to_rows(l, input, len, full, rows, stride)
+        }
+        // SAFETY: AVX2 (`self`).
+        unsafe { run(self, input, len, full, rows, stride) }
+    }
+
+    fn box_lanes_sampled(
+        self,
+        input: &[f32],
+        len: usize,
+        full: usize,
+        at: &[usize; 64],
+        out: &mut [[f32; LANES]; 64],
+    ) {
+        #[target_feature(enable = "avx2")]
+        unsafe fn run(
+            l: Avx2,
+            input: &[f32],
+            len: usize,
+            full: usize,
+            at: &[usize; 64],
+            out: &mut [[f32; LANES]; 64],
+        ) {
+            kernels::box_lanes_sampled(l, input, len, full, at, out)
+        }
+        // SAFETY: AVX2 (`self`).
+        unsafe { run(self, input, len, full, at, out) }
+    }
+
+    fn vertical_band(
+        self,
+        ring: &[f32],
+        steps: &[Step],
+        sums: &mut [f32],
+        block: &mut [f32],
+        out_lanes: &mut [f32],
+    ) {
+        #[target_feature(enable = "avx2")]
+        unsafe fn run(
+            l: Avx2,
+            ring: &[f32],
+            steps: &[Step],
+            sums: &mut [f32],
+            block: &mut [f32],
+            out_lanes: &mut [f32],
+        ) {
+            kernels::vertical_band(l, ring, steps, sums, block, out_lanes)
+        }
+        // SAFETY: AVX2 (`self`).
+        unsafe { run(self, ring, steps, sums, block, out_lanes) }
+    }
+}

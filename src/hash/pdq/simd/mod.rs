@@ -1,0 +1,126 @@
+//! SIMD backends for the banded filter ([`super::banded`]): one file per
+//! instruction set behind the [`Lanes`] trait, plus the kernels they share.
+//!
+//! A [`Lanes::Col`] holds 16 floats: one column of a 16-row band, one lane
+//! per row (or, in the vertical pass, 16 adjacent columns of one row). Lanes
+//! never mix: every operation is lane-wise add, subtract, divide, multiply
+//! or a transpose (which only moves values). So each lane sees exactly the
+//! scalar code's operations in the scalar code's order, and the bits cannot
+//! differ. No backend uses fused multiply-add.
+
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod avx2;
+mod kernels;
+pub(crate) mod portable;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod sse2;
+
+pub(crate) use kernels::{Step, VERTICAL_BLOCK};
+
+#[cfg(test)]
+mod tests;
+
+use super::luma::luma_rgb;
+
+/// Rows in a band, and floats in a [`Lanes::Col`].
+pub(crate) const LANES: usize = 16;
+
+/// The operations the banded filter needs, on 16 lanes at a time.
+///
+/// A value of an implementing type is a token proving the instruction set
+/// is available (only [`Platform`](super::Platform) detection makes one).
+/// The kernel methods have default bodies (the generic kernels); a backend
+/// that needs a `target_feature` overrides them with the same body compiled
+/// under that feature.
+pub(crate) trait Lanes: Copy {
+    type Col: Copy;
+
+    fn splat(self, x: f32) -> Self::Col;
+    /// The first 16 floats of `s`.
+    fn load(self, s: &[f32]) -> Self::Col;
+    /// Into the first 16 floats of `s`.
+    fn store(self, c: Self::Col, s: &mut [f32]);
+    fn add(self, a: Self::Col, b: Self::Col) -> Self::Col;
+    fn sub(self, a: Self::Col, b: Self::Col) -> Self::Col;
+    fn div(self, a: Self::Col, b: Self::Col) -> Self::Col;
+    /// `dst[j * dst_stride + i] = src[i * src_stride + j]` for `i, j < 16`.
+    fn transpose16(self, src: &[f32], src_stride: usize, dst: &mut [f32], dst_stride: usize);
+
+    /// Luma of 8-bit RGB pixels `bpp` bytes apart with the channels at byte
+    /// offsets `rgb`, for `out.len()` pixels, as [`luma_rgb`] computes it.
+    fn luma_rgb8(self, bytes: &[u8], bpp: usize, rgb: [usize; 3], out: &mut [f32]) {
+        luma_rgb8_scalar(bytes, bpp, rgb, out);
+    }
+
+    /// 16 rows of `stride` floats (a multiple of 16) into lane layout:
+    /// `lanes[c * 16 + k] = rows[k * stride + c]`.
+    fn rows_to_lanes(self, rows: &[f32], stride: usize, lanes: &mut [f32]) {
+        kernels::rows_to_lanes(self, rows, stride, lanes);
+    }
+
+    /// The box filter along 16 rows given in lane layout, every output
+    /// written in row layout (16 rows of `stride` floats).
+    fn box_lanes_to_rows(
+        self,
+        input: &[f32],
+        len: usize,
+        full: usize,
+        rows: &mut [f32],
+        stride: usize,
+    ) {
+        kernels::box_lanes_to_rows(self, input, len, full, rows, stride);
+    }
+
+    /// The box filter along 16 rows at once, only outputs at `at` written
+    /// (`out[j]` = the 16 rows' outputs at index `at[j]`).
+    fn box_lanes_sampled(
+        self,
+        input: &[f32],
+        len: usize,
+        full: usize,
+        at: &[usize; 64],
+        out: &mut [[f32; LANES]; 64],
+    ) {
+        kernels::box_lanes_sampled(self, input, len, full, at, out);
+    }
+
+    /// Runs `steps` of the vertical box filter over every column, see
+    /// [`kernels::vertical_band`].
+    fn vertical_band(
+        self,
+        ring: &[f32],
+        steps: &[Step],
+        sums: &mut [f32],
+        block: &mut [f32],
+        out_lanes: &mut [f32],
+    ) {
+        kernels::vertical_band(self, ring, steps, sums, block, out_lanes);
+    }
+}
+
+/// [`luma_rgb`] over a row. The common layouts get a loop with constant
+/// offsets, which LLVM vectorizes (deinterleaving loads); others a plain one.
+pub(crate) fn luma_rgb8_scalar(bytes: &[u8], bpp: usize, rgb: [usize; 3], out: &mut [f32]) {
+    match (bpp, rgb) {
+        (3, [0, 1, 2]) => luma_fixed::<3, 0, 1, 2>(bytes, out),
+        (4, [0, 1, 2]) => luma_fixed::<4, 0, 1, 2>(bytes, out),
+        (4, [2, 1, 0]) => luma_fixed::<4, 2, 1, 0>(bytes, out),
+        (4, [1, 2, 3]) => luma_fixed::<4, 1, 2, 3>(bytes, out),
+        _ => {
+            let [r, g, b] = rgb;
+            for (o, px) in out.iter_mut().zip(bytes.chunks_exact(bpp)) {
+                *o = luma_rgb(px[r], px[g], px[b]);
+            }
+        }
+    }
+}
+
+#[inline(always)]
+fn luma_fixed<const BPP: usize, const R: usize, const G: usize, const B: usize>(
+    bytes: &[u8],
+    out: &mut [f32],
+) {
+    for (o, px) in out.iter_mut().zip(bytes.chunks_exact(BPP)) {
+        *o = luma_rgb(px[R], px[G], px[B]);
+    }
+}
