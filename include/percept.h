@@ -104,7 +104,7 @@
  * a function or a status code does not change it. An app checks at start-up
  * that `percept_abi_version() == PERCEPT_ABI_VERSION`.
  */
-#define PERCEPT_ABI_VERSION 1
+#define PERCEPT_ABI_VERSION 2
 
 /**
  * Size of a buffer that always holds the last error message and its NUL
@@ -155,21 +155,26 @@ typedef struct percept_hash {
 typedef uint32_t percept_profile;
 
 /**
- * Options for decoding, hashing and matching. Always start from
- * `percept_options_default()`, then change fields: a zeroed struct is
+ * Options for decoding, hashing, opening lists and matching. Always start
+ * from `percept_options_default()`, then change fields: a zeroed struct is
  * invalid (zero limits), and fields may be added in a later ABI version.
+ * The hashing functions read the decoding fields only; the matcher open
+ * functions read all of them.
  */
 typedef struct percept_options {
     /**
-     * Largest width x height decoded (default 128,000,000).
+     * Largest width x height decoded (default 67,108,864 = 64 Mi pixels).
      */
     uint64_t max_pixels;
     /**
-     * Largest encoded input accepted, in bytes (default 268,435,456).
+     * Largest encoded input accepted, in bytes (default 268,435,456 =
+     * 256 MiB).
      */
     uint64_t max_input_bytes;
     /**
-     * Largest memory the decoder may allocate, in bytes (default 1 GiB).
+     * Largest memory decoding may take, in bytes, estimated from the
+     * image's header before anything is allocated (default 209,715,200 =
+     * 200 MiB).
      */
     uint64_t max_alloc_bytes;
     /**
@@ -202,8 +207,39 @@ typedef struct percept_options {
      * opening it (about 0.3 s per GB). 0: only the structure is checked at
      * open; call `percept_matcher_verify_checksum` yourself (until then a
      * corrupted list can give wrong answers, though never a crash).
+     * When `require_signature` is 1 the checksum is verified on open
+     * whatever this says: a signature vouches for the stored checksum
+     * only.
      */
     uint32_t verify_checksum;
+    /**
+     * Rollback protection: a list whose list version (set by its producer,
+     * increasing with each release) is below this is refused with
+     * `PERCEPT_STATUS_LIST_ROLLED_BACK`, so an attacker cannot replace a
+     * list with an older one. Pass the highest list version the app has
+     * accepted so far. 0 (default): any version.
+     */
+    uint64_t min_list_version;
+    /**
+     * 1: the list must carry a valid Ed25519 signature by
+     * `trusted_public_key`: an unsigned list is refused with
+     * `PERCEPT_STATUS_LIST_UNSIGNED`, a list signed by another key with
+     * `PERCEPT_STATUS_LIST_UNTRUSTED_SIGNER`; the checksum is then always
+     * verified on open. 0 (default): a signature is not required.
+     * Whatever this flag says, a signature that is present is always
+     * checked, and one that does not verify (the list or its signature
+     * was altered) is refused with `PERCEPT_STATUS_LIST_BAD_SIGNATURE`.
+     * Any other value is `PERCEPT_STATUS_INVALID_ARGUMENT`.
+     */
+    uint32_t require_signature;
+    /**
+     * The list producer's Ed25519 public key (32 bytes, as `percept list
+     * keygen` prints it in hex), pinned when `require_signature` is 1.
+     * Default: all zeros (no key). All zeros with `require_signature` 1,
+     * or a non-zero key with `require_signature` 0 (a key that would be
+     * silently ignored), is `PERCEPT_STATUS_INVALID_ARGUMENT`.
+     */
+    uint8_t trusted_public_key[32];
 } percept_options;
 
 /**
@@ -262,14 +298,26 @@ typedef struct percept_list_info {
      */
     uint64_t size_bytes;
     /**
-     * The list's stored BLAKE3 checksum: two devices holding lists with
-     * equal checksums hold the same list, byte for byte.
+     * The list's root digest: its stored BLAKE3 checksum over the header
+     * (list version included) and every section, as `percept list info`
+     * prints it. Two devices holding lists with equal checksums hold the
+     * same list, byte for byte; a signature does not change it.
      */
     uint8_t checksum[32];
     /**
      * The list file's format version.
      */
     uint32_t format_version;
+    /**
+     * 1: the list carries a signature, which was verified when the
+     * matcher opened it (by `signer_public_key`). 0: the list is unsigned.
+     */
+    uint32_t is_signed;
+    /**
+     * The Ed25519 public key that signed the list when `is_signed` is 1;
+     * all zeros otherwise.
+     */
+    uint8_t signer_public_key[32];
 } percept_list_info;
 
 /**
@@ -397,6 +445,33 @@ typedef struct percept_match_result {
  * The list holds more entries than this build supports.
  */
 #define PERCEPT_STATUS_LIST_TOO_LARGE 23
+
+/**
+ * `percept_options.require_signature` is 1 and the list carries no
+ * signature: do not use it; fetch the signed list.
+ */
+#define PERCEPT_STATUS_LIST_UNSIGNED 24
+
+/**
+ * The list carries a signature that does not verify: the list or its
+ * signature was altered (or the signature belongs to another list). Do
+ * not use it; fetch the list again. Checked whenever a signature is
+ * present, even when none is required.
+ */
+#define PERCEPT_STATUS_LIST_BAD_SIGNATURE 25
+
+/**
+ * The list is validly signed, but by a key other than
+ * `percept_options.trusted_public_key`: do not use it.
+ */
+#define PERCEPT_STATUS_LIST_UNTRUSTED_SIGNER 26
+
+/**
+ * The list's version is below `percept_options.min_list_version`: an
+ * older list was offered in place of a newer one (rollback). Keep using
+ * the newer list.
+ */
+#define PERCEPT_STATUS_LIST_ROLLED_BACK 27
 
 /**
  * An internal error (a bug in percept) was caught at the boundary. The
@@ -648,8 +723,11 @@ percept_status percept_pdq_dihedral_encoded(const uint8_t *bytes,
 
 /**
  * Opens a list file (memory-mapped; it is not read into memory) and
- * checks its structure, and its checksum unless `options->verify_checksum`
- * is 0.
+ * checks it before any use: its structure; its checksum (unless
+ * `options->verify_checksum` is 0 and no signature is required); a
+ * signature, if the file carries one; with `options->require_signature`
+ * 1, that it is signed by `options->trusted_public_key`; and that its
+ * list version is at least `options->min_list_version`.
  *
  * `path`: NUL-terminated file name (bytes as the OS takes them; UTF-8 on
  * Windows). `options`: from `percept_options_default`, possibly changed;
@@ -658,11 +736,32 @@ percept_status percept_pdq_dihedral_encoded(const uint8_t *bytes,
  * modified in place while the matcher is open (replace lists by writing a
  * new file and renaming it over the old one).
  *
- * Fails with `PERCEPT_STATUS_IO_ERROR`, `PERCEPT_STATUS_MALFORMED_LIST`,
- * `PERCEPT_STATUS_LIST_CHECKSUM_MISMATCH`,
- * `PERCEPT_STATUS_UNSUPPORTED_LIST_VERSION`,
- * `PERCEPT_STATUS_LIST_TOO_LARGE` or `PERCEPT_STATUS_INVALID_ARGUMENT`
- * (bad options).
+ * Fails with:
+ * - `PERCEPT_STATUS_NULL_ARGUMENT`: `path`, `options` or `out_matcher` is
+ *   NULL;
+ * - `PERCEPT_STATUS_INVALID_ARGUMENT`: an option is out of range (a flag
+ *   not 0 or 1, `require_signature` 1 without a key or a key without
+ *   `require_signature`, threshold, min_quality, profile, a zero limit);
+ * - `PERCEPT_STATUS_IO_ERROR`: the file cannot be read;
+ * - `PERCEPT_STATUS_MALFORMED_LIST`: not a percept list, truncated, or
+ *   structurally broken;
+ * - `PERCEPT_STATUS_LIST_CHECKSUM_MISMATCH`: the contents do not match the
+ *   stored checksum (a changed byte);
+ * - `PERCEPT_STATUS_UNSUPPORTED_LIST_VERSION`: a list format this library
+ *   does not read;
+ * - `PERCEPT_STATUS_LIST_TOO_LARGE`: more entries than this build
+ *   supports;
+ * - `PERCEPT_STATUS_LIST_BAD_SIGNATURE`: the list carries a signature
+ *   that does not verify (checked even when no signature is required);
+ * - `PERCEPT_STATUS_LIST_UNSIGNED`: a signature is required and the list
+ *   has none;
+ * - `PERCEPT_STATUS_LIST_UNTRUSTED_SIGNER`: a valid signature, by another
+ *   key than `trusted_public_key`;
+ * - `PERCEPT_STATUS_LIST_ROLLED_BACK`: the list version is below
+ *   `min_list_version`.
+ *
+ * The checks run in this order (structure, checksum, signature, signer,
+ * list version), so a list with several faults reports the first.
  */
 percept_status percept_matcher_open_path(const char *path,
                                          const struct percept_options *options,
@@ -671,7 +770,9 @@ percept_status percept_matcher_open_path(const char *path,
 /**
  * Opens a list held in memory: `bytes` (`len` bytes) is copied, so the
  * caller may free it after the call. Otherwise as
- * `percept_matcher_open_path`.
+ * `percept_matcher_open_path`: the same checks and the same status codes
+ * (`PERCEPT_STATUS_IO_ERROR` excepted; `bytes` NULL is
+ * `PERCEPT_STATUS_NULL_ARGUMENT`).
  */
 percept_status percept_matcher_open_bytes(const uint8_t *bytes,
                                           size_t len,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates the sample images in testdata/images/ (deterministic).
+r"""Regenerates the sample images in testdata/images/ (deterministic).
 
 Every image is made here from arithmetic and a seeded generator, so the
 project owns them outright. Needs numpy and Pillow:
@@ -10,6 +10,23 @@ The sample list is then made with percept itself:
     percept hash testdata/images/waves-320x240.png testdata/images/grey-200x150.png > testdata/sample-list.csv
     percept list build testdata/sample-list.csv --exact-files testdata/images/other-rgba-180x300.png \
         --prefilter-key 7065726365707420746573746461746f -o testdata/sample-list.pcl
+
+The signed sample lists in testdata/signed/ (two public TEST-ONLY keys with
+fixed seeds; see testdata/signed/README.md) are made the same way:
+    printf '%s\n' 1111111111111111111111111111111111111111111111111111111111111111 > testdata/signed/test-key-a.secret
+    printf '%s\n' 2222222222222222222222222222222222222222222222222222222222222222 > testdata/signed/test-key-b.secret
+    for v in 1 2; do
+        percept list build testdata/sample-list.csv --exact-files testdata/images/other-rgba-180x300.png \
+            --prefilter-key 7065726365707420746573746461746f --list-version $v -o /tmp/sample-v$v.pcl
+    done
+    percept list sign /tmp/sample-v2.pcl --secret-key testdata/signed/test-key-a.secret -o testdata/signed/sample-v2-signed-a.pcl
+    percept list sign /tmp/sample-v1.pcl --secret-key testdata/signed/test-key-a.secret -o testdata/signed/sample-v1-signed-a.pcl
+    percept list sign /tmp/sample-v2.pcl --secret-key testdata/signed/test-key-b.secret -o testdata/signed/sample-v2-signed-b.pcl
+    percept list info testdata/signed/sample-v2-signed-a.pcl | sed -n 's/^signed by: *\([0-9a-f]\{64\}\) .*/\1/p' > testdata/signed/test-key-a.pub
+    percept list info testdata/signed/sample-v2-signed-b.pcl | sed -n 's/^signed by: *\([0-9a-f]\{64\}\) .*/\1/p' > testdata/signed/test-key-b.pub
+(`percept list keygen` draws a random seed, so the fixed test seeds are
+written directly; tests/cli.rs checks that the signed lists rebuild byte
+for byte.)
 """
 import os
 

@@ -196,6 +196,103 @@ fn sample_list_rebuilds_byte_for_byte() {
     std::fs::remove_file(&out_path).unwrap();
 }
 
+/// testdata/signed/: the commands in scripts/make_testdata.py's docstring,
+/// run again, give the committed files byte for byte (Ed25519 signatures
+/// are deterministic), and the `.pub` files hold the keys of the `.secret`
+/// seeds.
+#[test]
+fn signed_sample_lists_rebuild_byte_for_byte() {
+    let dir = std::env::temp_dir().join(format!("percept-signed-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_percept"))
+            .current_dir(root())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "percept {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    for version in ["1", "2"] {
+        let unsigned = dir.join(format!("sample-v{version}.pcl"));
+        run(&[
+            "list",
+            "build",
+            "testdata/sample-list.csv",
+            "--exact-files",
+            "testdata/images/other-rgba-180x300.png",
+            "--prefilter-key",
+            SAMPLE_PREFILTER_KEY,
+            "--list-version",
+            version,
+            "-o",
+            unsigned.to_str().unwrap(),
+        ]);
+    }
+    // Version 1 is the unsigned sample list itself.
+    assert_eq!(
+        std::fs::read(dir.join("sample-v1.pcl")).unwrap(),
+        std::fs::read(root().join("testdata/sample-list.pcl")).unwrap()
+    );
+    for (version, key, name) in [
+        ("2", "a", "sample-v2-signed-a.pcl"),
+        ("1", "a", "sample-v1-signed-a.pcl"),
+        ("2", "b", "sample-v2-signed-b.pcl"),
+    ] {
+        let signed = dir.join(name);
+        run(&[
+            "list",
+            "sign",
+            dir.join(format!("sample-v{version}.pcl")).to_str().unwrap(),
+            "--secret-key",
+            &format!("testdata/signed/test-key-{key}.secret"),
+            "-o",
+            signed.to_str().unwrap(),
+        ]);
+        assert_eq!(
+            std::fs::read(&signed).unwrap(),
+            std::fs::read(root().join("testdata/signed").join(name)).unwrap(),
+            "{name} differs from a fresh build"
+        );
+        let public =
+            std::fs::read_to_string(root().join(format!("testdata/signed/test-key-{key}.pub")))
+                .unwrap();
+        let info =
+            String::from_utf8(run(&["list", "info", signed.to_str().unwrap()]).stdout).unwrap();
+        assert!(
+            info.contains(&format!(
+                "signed by:      {} (signature valid)",
+                public.trim()
+            )),
+            "{name}: {info}"
+        );
+        assert!(
+            info.contains(&format!("list version:   {version}\n")),
+            "{name}: {info}"
+        );
+    }
+    for key in ["a", "b"] {
+        let seed =
+            std::fs::read_to_string(root().join(format!("testdata/signed/test-key-{key}.secret")))
+                .unwrap();
+        let public =
+            std::fs::read_to_string(root().join(format!("testdata/signed/test-key-{key}.pub")))
+                .unwrap();
+        assert_eq!(
+            percept::db::SecretKey::from_hex(&seed)
+                .unwrap()
+                .public_key()
+                .to_hex(),
+            public.trim()
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn list_build_reports_invalid_lines_by_number() {
     let dir = std::env::temp_dir().join(format!("percept-list-{}", std::process::id()));

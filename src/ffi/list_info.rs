@@ -14,11 +14,19 @@ pub struct percept_list_info {
     pub file_digests: u64,
     /// Size of the list in bytes.
     pub size_bytes: u64,
-    /// The list's stored BLAKE3 checksum: two devices holding lists with
-    /// equal checksums hold the same list, byte for byte.
+    /// The list's root digest: its stored BLAKE3 checksum over the header
+    /// (list version included) and every section, as `percept list info`
+    /// prints it. Two devices holding lists with equal checksums hold the
+    /// same list, byte for byte; a signature does not change it.
     pub checksum: [u8; 32],
     /// The list file's format version.
     pub format_version: u32,
+    /// 1: the list carries a signature, which was verified when the
+    /// matcher opened it (by `signer_public_key`). 0: the list is unsigned.
+    pub is_signed: u32,
+    /// The Ed25519 public key that signed the list when `is_signed` is 1;
+    /// all zeros otherwise.
+    pub signer_public_key: [u8; 32],
 }
 
 impl From<&ListInfo> for percept_list_info {
@@ -41,6 +49,8 @@ impl From<&ListInfo> for percept_list_info {
             size_bytes: info.size_bytes,
             checksum,
             format_version: info.format_version,
+            is_signed: info.signer.is_some().into(),
+            signer_public_key: info.signer.map_or([0; 32], |k| *k.as_bytes()),
         }
     }
 }

@@ -48,8 +48,11 @@ fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf, Failure> {
 }
 
 /// Opens a list file (memory-mapped; it is not read into memory) and
-/// checks its structure, and its checksum unless `options->verify_checksum`
-/// is 0.
+/// checks it before any use: its structure; its checksum (unless
+/// `options->verify_checksum` is 0 and no signature is required); a
+/// signature, if the file carries one; with `options->require_signature`
+/// 1, that it is signed by `options->trusted_public_key`; and that its
+/// list version is at least `options->min_list_version`.
 ///
 /// `path`: NUL-terminated file name (bytes as the OS takes them; UTF-8 on
 /// Windows). `options`: from `percept_options_default`, possibly changed;
@@ -58,11 +61,32 @@ fn path_from_bytes(bytes: &[u8]) -> Result<PathBuf, Failure> {
 /// modified in place while the matcher is open (replace lists by writing a
 /// new file and renaming it over the old one).
 ///
-/// Fails with `PERCEPT_STATUS_IO_ERROR`, `PERCEPT_STATUS_MALFORMED_LIST`,
-/// `PERCEPT_STATUS_LIST_CHECKSUM_MISMATCH`,
-/// `PERCEPT_STATUS_UNSUPPORTED_LIST_VERSION`,
-/// `PERCEPT_STATUS_LIST_TOO_LARGE` or `PERCEPT_STATUS_INVALID_ARGUMENT`
-/// (bad options).
+/// Fails with:
+/// - `PERCEPT_STATUS_NULL_ARGUMENT`: `path`, `options` or `out_matcher` is
+///   NULL;
+/// - `PERCEPT_STATUS_INVALID_ARGUMENT`: an option is out of range (a flag
+///   not 0 or 1, `require_signature` 1 without a key or a key without
+///   `require_signature`, threshold, min_quality, profile, a zero limit);
+/// - `PERCEPT_STATUS_IO_ERROR`: the file cannot be read;
+/// - `PERCEPT_STATUS_MALFORMED_LIST`: not a percept list, truncated, or
+///   structurally broken;
+/// - `PERCEPT_STATUS_LIST_CHECKSUM_MISMATCH`: the contents do not match the
+///   stored checksum (a changed byte);
+/// - `PERCEPT_STATUS_UNSUPPORTED_LIST_VERSION`: a list format this library
+///   does not read;
+/// - `PERCEPT_STATUS_LIST_TOO_LARGE`: more entries than this build
+///   supports;
+/// - `PERCEPT_STATUS_LIST_BAD_SIGNATURE`: the list carries a signature
+///   that does not verify (checked even when no signature is required);
+/// - `PERCEPT_STATUS_LIST_UNSIGNED`: a signature is required and the list
+///   has none;
+/// - `PERCEPT_STATUS_LIST_UNTRUSTED_SIGNER`: a valid signature, by another
+///   key than `trusted_public_key`;
+/// - `PERCEPT_STATUS_LIST_ROLLED_BACK`: the list version is below
+///   `min_list_version`.
+///
+/// The checks run in this order (structure, checksum, signature, signer,
+/// list version), so a list with several faults reports the first.
 #[no_mangle]
 pub unsafe extern "C" fn percept_matcher_open_path(
     path: *const c_char,
@@ -79,9 +103,9 @@ pub unsafe extern "C" fn percept_matcher_open_path(
                 out(out_matcher, "out_matcher")?,
             )
         };
-        let policy = options.checksum_policy()?;
+        let open_options = options.open_options()?;
         options.scan_options()?;
-        let list = ListFile::open(&path_from_bytes(path)?, policy)?;
+        let list = ListFile::open_with(&path_from_bytes(path)?, &open_options)?;
         out_matcher.write(Box::into_raw(open(list, &options)?));
         Ok(())
     })
@@ -89,7 +113,9 @@ pub unsafe extern "C" fn percept_matcher_open_path(
 
 /// Opens a list held in memory: `bytes` (`len` bytes) is copied, so the
 /// caller may free it after the call. Otherwise as
-/// `percept_matcher_open_path`.
+/// `percept_matcher_open_path`: the same checks and the same status codes
+/// (`PERCEPT_STATUS_IO_ERROR` excepted; `bytes` NULL is
+/// `PERCEPT_STATUS_NULL_ARGUMENT`).
 #[no_mangle]
 pub unsafe extern "C" fn percept_matcher_open_bytes(
     bytes: *const u8,
@@ -107,9 +133,9 @@ pub unsafe extern "C" fn percept_matcher_open_bytes(
                 out(out_matcher, "out_matcher")?,
             )
         };
-        let policy = options.checksum_policy()?;
+        let open_options = options.open_options()?;
         options.scan_options()?;
-        let list = ListFile::from_bytes(bytes, policy)?;
+        let list = ListFile::from_bytes_with(bytes, &open_options)?;
         out_matcher.write(Box::into_raw(open(list, &options)?));
         Ok(())
     })

@@ -20,6 +20,12 @@
 //! The modules are declared in the order their functions appear in the
 //! header (cbindgen keeps parse order), hence one per group below.
 
+// Panic policy for code that handles untrusted input (README, "Hostile
+// input"): no unwrap/expect/panic outside tests; slicing only within bounds
+// established by checked arithmetic earlier in the same function (the fuzz
+// targets in fuzz/ exercise these paths).
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 // The C names (`percept_matcher`, `percept_status`, ...) are the ABI.
 #![allow(non_camel_case_types)]
 // Each function's pointer contract is stated in its doc comment, written for

@@ -1,9 +1,10 @@
-//! `percept_options`: how images are decoded and hashed, and how a matcher
-//! decides; `percept_profile`.
+//! `percept_options`: how images are decoded and hashed, how a list is
+//! checked when a matcher opens it, and how a matcher decides;
+//! `percept_profile`.
 
 use super::boundary::out;
 use super::status::{percept_status, Failure};
-use crate::db::ChecksumPolicy;
+use crate::db::{ChecksumPolicy, OpenOptions, PublicKey};
 use crate::hash::pdq::Profile;
 use crate::input::{DecodeLimits, DecodeOptions};
 use crate::scan::ScanOptions;
@@ -19,17 +20,22 @@ pub const PERCEPT_PROFILE_FULL_RESOLUTION: percept_profile = 0;
 /// first squashed to 512x512 by nearest neighbour, then hashed.
 pub const PERCEPT_PROFILE_CLI512: percept_profile = 1;
 
-/// Options for decoding, hashing and matching. Always start from
-/// `percept_options_default()`, then change fields: a zeroed struct is
+/// Options for decoding, hashing, opening lists and matching. Always start
+/// from `percept_options_default()`, then change fields: a zeroed struct is
 /// invalid (zero limits), and fields may be added in a later ABI version.
+/// The hashing functions read the decoding fields only; the matcher open
+/// functions read all of them.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct percept_options {
-    /// Largest width x height decoded (default 128,000,000).
+    /// Largest width x height decoded (default 67,108,864 = 64 Mi pixels).
     pub max_pixels: u64,
-    /// Largest encoded input accepted, in bytes (default 268,435,456).
+    /// Largest encoded input accepted, in bytes (default 268,435,456 =
+    /// 256 MiB).
     pub max_input_bytes: u64,
-    /// Largest memory the decoder may allocate, in bytes (default 1 GiB).
+    /// Largest memory decoding may take, in bytes, estimated from the
+    /// image's header before anything is allocated (default 209,715,200 =
+    /// 200 MiB).
     pub max_alloc_bytes: u64,
     /// Largest width and largest height decoded (default 65,535).
     pub max_side: u32,
@@ -50,7 +56,32 @@ pub struct percept_options {
     /// opening it (about 0.3 s per GB). 0: only the structure is checked at
     /// open; call `percept_matcher_verify_checksum` yourself (until then a
     /// corrupted list can give wrong answers, though never a crash).
+    /// When `require_signature` is 1 the checksum is verified on open
+    /// whatever this says: a signature vouches for the stored checksum
+    /// only.
     pub verify_checksum: u32,
+    /// Rollback protection: a list whose list version (set by its producer,
+    /// increasing with each release) is below this is refused with
+    /// `PERCEPT_STATUS_LIST_ROLLED_BACK`, so an attacker cannot replace a
+    /// list with an older one. Pass the highest list version the app has
+    /// accepted so far. 0 (default): any version.
+    pub min_list_version: u64,
+    /// 1: the list must carry a valid Ed25519 signature by
+    /// `trusted_public_key`: an unsigned list is refused with
+    /// `PERCEPT_STATUS_LIST_UNSIGNED`, a list signed by another key with
+    /// `PERCEPT_STATUS_LIST_UNTRUSTED_SIGNER`; the checksum is then always
+    /// verified on open. 0 (default): a signature is not required.
+    /// Whatever this flag says, a signature that is present is always
+    /// checked, and one that does not verify (the list or its signature
+    /// was altered) is refused with `PERCEPT_STATUS_LIST_BAD_SIGNATURE`.
+    /// Any other value is `PERCEPT_STATUS_INVALID_ARGUMENT`.
+    pub require_signature: u32,
+    /// The list producer's Ed25519 public key (32 bytes, as `percept list
+    /// keygen` prints it in hex), pinned when `require_signature` is 1.
+    /// Default: all zeros (no key). All zeros with `require_signature` 1,
+    /// or a non-zero key with `require_signature` 0 (a key that would be
+    /// silently ignored), is `PERCEPT_STATUS_INVALID_ARGUMENT`.
+    pub trusted_public_key: [u8; 32],
 }
 
 impl Default for percept_options {
@@ -67,6 +98,9 @@ impl Default for percept_options {
             threshold: scan.threshold,
             min_quality: scan.min_quality.into(),
             verify_checksum: 1,
+            min_list_version: 0,
+            require_signature: 0,
+            trusted_public_key: [0; 32],
         }
     }
 }
@@ -135,12 +169,36 @@ impl percept_options {
         })
     }
 
-    pub(crate) fn checksum_policy(&self) -> Result<ChecksumPolicy, Failure> {
-        Ok(if flag(self.verify_checksum, "verify_checksum")? {
+    /// How a matcher checks its list on open: checksum, pinned key,
+    /// minimum list version.
+    pub(crate) fn open_options(&self) -> Result<OpenOptions, Failure> {
+        let checksum = if flag(self.verify_checksum, "verify_checksum")? {
             ChecksumPolicy::OnLoad
         } else {
             ChecksumPolicy::Deferred
-        })
+        };
+        let has_key = self.trusted_public_key != [0; 32];
+        match (flag(self.require_signature, "require_signature")?, has_key) {
+            // `pinned` also verifies the checksum on load, whatever
+            // `verify_checksum` says (documented on the field).
+            (true, true) => Ok(OpenOptions::pinned(
+                PublicKey::from_bytes(self.trusted_public_key),
+                self.min_list_version,
+            )),
+            (true, false) => Err(Failure::invalid(
+                "`require_signature` is 1 but `trusted_public_key` is all zeros",
+            )),
+            // A key that is then ignored would look like protection and be
+            // none: refused rather than guessed at.
+            (false, true) => Err(Failure::invalid(
+                "`trusted_public_key` is set but `require_signature` is 0",
+            )),
+            (false, false) => Ok(OpenOptions {
+                checksum,
+                min_list_version: self.min_list_version,
+                ..OpenOptions::default()
+            }),
+        }
     }
 }
 
@@ -165,7 +223,36 @@ mod tests {
     fn defaults_round_trip_to_the_rust_defaults() {
         let o = percept_options::default();
         assert_eq!(o.scan_options().unwrap(), ScanOptions::default());
-        assert_eq!(o.checksum_policy().unwrap(), ChecksumPolicy::OnLoad);
+        assert_eq!(o.open_options().unwrap(), OpenOptions::default());
+        // The documented numbers.
+        assert_eq!(o.max_pixels, 67_108_864);
+        assert_eq!(o.max_alloc_bytes, 209_715_200);
+        assert_eq!(o.max_input_bytes, 268_435_456);
+        assert_eq!(o.max_side, 65_535);
+    }
+
+    #[test]
+    fn list_fields_map_to_open_options() {
+        let key = [7u8; 32];
+        let pinned = percept_options {
+            require_signature: 1,
+            trusted_public_key: key,
+            min_list_version: 5,
+            verify_checksum: 0,
+            ..Default::default()
+        };
+        assert_eq!(
+            pinned.open_options().unwrap(),
+            OpenOptions::pinned(PublicKey::from_bytes(key), 5)
+        );
+        let deferred = percept_options {
+            verify_checksum: 0,
+            min_list_version: 3,
+            ..Default::default()
+        };
+        let mut want = OpenOptions::deferred();
+        want.min_list_version = 3;
+        assert_eq!(deferred.open_options().unwrap(), want);
     }
 
     #[test]
@@ -199,10 +286,31 @@ mod tests {
         for o in bad {
             assert!(o.scan_options().is_err(), "{o:?}");
         }
-        let o = percept_options {
-            verify_checksum: 7,
-            ..Default::default()
-        };
-        assert!(o.checksum_policy().is_err());
+        let bad_open = [
+            percept_options {
+                verify_checksum: 7,
+                ..Default::default()
+            },
+            percept_options {
+                require_signature: 2,
+                trusted_public_key: [1; 32],
+                ..Default::default()
+            },
+            percept_options {
+                require_signature: 1,
+                ..Default::default()
+            },
+            percept_options {
+                trusted_public_key: [1; 32],
+                ..Default::default()
+            },
+        ];
+        for o in bad_open {
+            let e = o.open_options().unwrap_err();
+            assert_eq!(
+                e.status,
+                crate::ffi::status::PERCEPT_STATUS_INVALID_ARGUMENT
+            );
+        }
     }
 }

@@ -47,12 +47,27 @@ pub const PERCEPT_STATUS_LIST_CHECKSUM_MISMATCH: percept_status = 21;
 pub const PERCEPT_STATUS_UNSUPPORTED_LIST_VERSION: percept_status = 22;
 /// The list holds more entries than this build supports.
 pub const PERCEPT_STATUS_LIST_TOO_LARGE: percept_status = 23;
+/// `percept_options.require_signature` is 1 and the list carries no
+/// signature: do not use it; fetch the signed list.
+pub const PERCEPT_STATUS_LIST_UNSIGNED: percept_status = 24;
+/// The list carries a signature that does not verify: the list or its
+/// signature was altered (or the signature belongs to another list). Do
+/// not use it; fetch the list again. Checked whenever a signature is
+/// present, even when none is required.
+pub const PERCEPT_STATUS_LIST_BAD_SIGNATURE: percept_status = 25;
+/// The list is validly signed, but by a key other than
+/// `percept_options.trusted_public_key`: do not use it.
+pub const PERCEPT_STATUS_LIST_UNTRUSTED_SIGNER: percept_status = 26;
+/// The list's version is below `percept_options.min_list_version`: an
+/// older list was offered in place of a newer one (rollback). Keep using
+/// the newer list.
+pub const PERCEPT_STATUS_LIST_ROLLED_BACK: percept_status = 27;
 /// An internal error (a bug in percept) was caught at the boundary. The
 /// call had no effect on its outputs; the library stays usable.
 pub const PERCEPT_STATUS_PANIC: percept_status = 99;
 
 /// Every code with its name, in header order.
-pub(crate) const ALL: [(percept_status, &str); 13] = [
+pub(crate) const ALL: [(percept_status, &str); 17] = [
     (PERCEPT_STATUS_OK, "PERCEPT_STATUS_OK\0"),
     (
         PERCEPT_STATUS_NULL_ARGUMENT,
@@ -94,6 +109,22 @@ pub(crate) const ALL: [(percept_status, &str); 13] = [
     (
         PERCEPT_STATUS_LIST_TOO_LARGE,
         "PERCEPT_STATUS_LIST_TOO_LARGE\0",
+    ),
+    (
+        PERCEPT_STATUS_LIST_UNSIGNED,
+        "PERCEPT_STATUS_LIST_UNSIGNED\0",
+    ),
+    (
+        PERCEPT_STATUS_LIST_BAD_SIGNATURE,
+        "PERCEPT_STATUS_LIST_BAD_SIGNATURE\0",
+    ),
+    (
+        PERCEPT_STATUS_LIST_UNTRUSTED_SIGNER,
+        "PERCEPT_STATUS_LIST_UNTRUSTED_SIGNER\0",
+    ),
+    (
+        PERCEPT_STATUS_LIST_ROLLED_BACK,
+        "PERCEPT_STATUS_LIST_ROLLED_BACK\0",
     ),
     (PERCEPT_STATUS_PANIC, "PERCEPT_STATUS_PANIC\0"),
 ];
@@ -177,14 +208,13 @@ impl From<DbError> for Failure {
             DbError::ChecksumMismatch => PERCEPT_STATUS_LIST_CHECKSUM_MISMATCH,
             DbError::UnsupportedVersion(_) => PERCEPT_STATUS_UNSUPPORTED_LIST_VERSION,
             DbError::TooManyEntries(_) => PERCEPT_STATUS_LIST_TOO_LARGE,
-            // Signature and rollback errors (issue 5) get their own codes
-            // once the C ABI can ask for them; until then no C call can
-            // produce them (the matcher opens lists without a pinned key).
-            DbError::Unsigned
-            | DbError::BadSignature
-            | DbError::UntrustedSigner
-            | DbError::RolledBack { .. }
-            | DbError::BadKey(_) => PERCEPT_STATUS_MALFORMED_LIST,
+            DbError::Unsigned => PERCEPT_STATUS_LIST_UNSIGNED,
+            DbError::BadSignature => PERCEPT_STATUS_LIST_BAD_SIGNATURE,
+            DbError::UntrustedSigner => PERCEPT_STATUS_LIST_UNTRUSTED_SIGNER,
+            DbError::RolledBack { .. } => PERCEPT_STATUS_LIST_ROLLED_BACK,
+            // A key the caller gave could not be used (the C ABI takes raw
+            // key bytes, so no open function produces this today).
+            DbError::BadKey(_) => PERCEPT_STATUS_INVALID_ARGUMENT,
         };
         // DbError's messages never include list contents (its contract):
         // fixed text, section names and counts.
@@ -211,6 +241,47 @@ mod tests {
         // SAFETY: as above.
         let unknown = unsafe { std::ffi::CStr::from_ptr(percept_status_name(12345)) };
         assert_eq!(unknown.to_str().unwrap(), "PERCEPT_STATUS_UNKNOWN");
+    }
+
+    #[test]
+    fn signature_and_rollback_errors_have_their_own_codes() {
+        let cases = [
+            (DbError::Unsigned, PERCEPT_STATUS_LIST_UNSIGNED),
+            (DbError::BadSignature, PERCEPT_STATUS_LIST_BAD_SIGNATURE),
+            (
+                DbError::UntrustedSigner,
+                PERCEPT_STATUS_LIST_UNTRUSTED_SIGNER,
+            ),
+            (
+                DbError::RolledBack {
+                    version: 1,
+                    minimum: 2,
+                },
+                PERCEPT_STATUS_LIST_ROLLED_BACK,
+            ),
+            (
+                DbError::BadKey("a public key is 64 hex digits".into()),
+                PERCEPT_STATUS_INVALID_ARGUMENT,
+            ),
+            (
+                DbError::ChecksumMismatch,
+                PERCEPT_STATUS_LIST_CHECKSUM_MISMATCH,
+            ),
+            (DbError::Truncated("header"), PERCEPT_STATUS_MALFORMED_LIST),
+        ];
+        for (error, status) in cases {
+            let f = Failure::from(error);
+            assert_eq!(f.status, status, "{}", f.message);
+        }
+        let f = Failure::from(DbError::RolledBack {
+            version: 1,
+            minimum: 2,
+        });
+        assert!(
+            f.message.contains("1") && f.message.contains("2"),
+            "{}",
+            f.message
+        );
     }
 
     #[test]

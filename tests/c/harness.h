@@ -41,5 +41,12 @@ void test_pixel_formats(const char *testdata_dir);
 void test_matcher(const char *testdata_dir);
 void test_threads(const char *testdata_dir);
 void test_errors(const char *testdata_dir);
+void test_signed(const char *testdata_dir);
+
+/* Matches every sample image through every entry point against a matcher
+ * opened on a list with the sample list's contents (any list version or
+ * signature), with the default threshold and quality, and checks the
+ * answers (test_matcher.c). */
+void check_sample_list_answers(const percept_matcher *m, const char *testdata_dir);
 
 #endif

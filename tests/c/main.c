@@ -23,6 +23,10 @@ static const struct {
     S(PERCEPT_STATUS_LIST_CHECKSUM_MISMATCH),
     S(PERCEPT_STATUS_UNSUPPORTED_LIST_VERSION),
     S(PERCEPT_STATUS_LIST_TOO_LARGE),
+    S(PERCEPT_STATUS_LIST_UNSIGNED),
+    S(PERCEPT_STATUS_LIST_BAD_SIGNATURE),
+    S(PERCEPT_STATUS_LIST_UNTRUSTED_SIGNER),
+    S(PERCEPT_STATUS_LIST_ROLLED_BACK),
     S(PERCEPT_STATUS_PANIC),
 #undef S
 };
@@ -42,6 +46,7 @@ int main(int argc, char **argv) {
     test_matcher(testdata);
     test_threads(testdata);
     test_errors(testdata);
+    test_signed(testdata);
 
     /* Machine-readable for scripts/check-ffi-coverage.py. */
     printf("statuses produced:");

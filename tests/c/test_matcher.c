@@ -167,6 +167,9 @@ static void check_info(const percept_matcher *m, const unsigned char *file, size
     CHECK(info.list_version == le(file + 16, 8));
     /* The stored checksum is the file's last 32 bytes. */
     CHECK(len >= 32 && memcmp(info.checksum, file + len - 32, 32) == 0);
+    /* The sample list is unsigned. */
+    static const uint8_t zeros[32];
+    CHECK(info.is_signed == 0 && memcmp(info.signer_public_key, zeros, 32) == 0);
 }
 
 /* Matches every sample through every entry point and checks the answers. */
@@ -227,6 +230,13 @@ static void check_samples(const percept_matcher *m, const char *testdata_dir, co
     }
 }
 
+void check_sample_list_answers(const percept_matcher *m, const char *testdata_dir) {
+    listed list[MAX_LISTED];
+    int n = read_listed(testdata_dir, list);
+    CHECKF(n == 2, "sample-list.csv has %d hashes", n);
+    check_samples(m, testdata_dir, list, n, 31, 50);
+}
+
 void test_matcher(const char *testdata_dir) {
     listed list[MAX_LISTED];
     int n = read_listed(testdata_dir, list);
@@ -241,6 +251,12 @@ void test_matcher(const char *testdata_dir) {
     CHECK(options.threshold == 31 && options.min_quality == 50 && options.verify_checksum == 1
           && options.profile == PERCEPT_PROFILE_FULL_RESOLUTION
           && options.apply_exif_orientation == 0);
+    /* The documented defaults (src/input/decode.rs, DecodeLimits). */
+    CHECK(options.max_pixels == 67108864u && options.max_alloc_bytes == 209715200u
+          && options.max_input_bytes == 268435456u && options.max_side == 65535);
+    static const uint8_t no_key[32];
+    CHECK(options.min_list_version == 0 && options.require_signature == 0
+          && memcmp(options.trusted_public_key, no_key, 32) == 0);
 
     percept_matcher *m = NULL;
     EXPECT(percept_matcher_open_path(list_path, &options, &m), PERCEPT_STATUS_OK);

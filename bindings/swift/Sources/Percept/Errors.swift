@@ -16,6 +16,14 @@ public enum PerceptError: Error, Equatable {
     case listChecksumMismatch(String)
     case unsupportedListVersion(String)
     case listTooLarge(String)
+    /// A signature is required (Options.trustedPublicKey) and the list has none.
+    case listUnsigned(String)
+    /// The list's signature does not verify: it was altered. Fetch it again.
+    case listBadSignature(String)
+    /// The list is signed, but not by Options.trustedPublicKey.
+    case listUntrustedSigner(String)
+    /// The list is older than Options.minListVersion (rollback).
+    case listRolledBack(String)
     /// An internal error in percept, caught before it could crash the app.
     case panic(String)
     /// A code from a newer library.
@@ -34,6 +42,10 @@ public enum PerceptError: Error, Equatable {
         case PERCEPT_STATUS_LIST_CHECKSUM_MISMATCH: self = .listChecksumMismatch(message)
         case PERCEPT_STATUS_UNSUPPORTED_LIST_VERSION: self = .unsupportedListVersion(message)
         case PERCEPT_STATUS_LIST_TOO_LARGE: self = .listTooLarge(message)
+        case PERCEPT_STATUS_LIST_UNSIGNED: self = .listUnsigned(message)
+        case PERCEPT_STATUS_LIST_BAD_SIGNATURE: self = .listBadSignature(message)
+        case PERCEPT_STATUS_LIST_UNTRUSTED_SIGNER: self = .listUntrustedSigner(message)
+        case PERCEPT_STATUS_LIST_ROLLED_BACK: self = .listRolledBack(message)
         case PERCEPT_STATUS_PANIC: self = .panic(message)
         default: self = .unknown(status, message)
         }

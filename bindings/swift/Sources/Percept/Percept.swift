@@ -126,8 +126,8 @@ public struct DihedralHashes: Equatable {
     }
 }
 
-/// Options for decoding, hashing and matching; `Options()` holds the
-/// library's defaults.
+/// Options for decoding, hashing, opening lists and matching; `Options()`
+/// holds the library's defaults.
 public struct Options {
     var c = percept_options()
 
@@ -158,6 +158,32 @@ public struct Options {
     public var profile: Profile {
         get { c.profile == percept_profile(PERCEPT_PROFILE_CLI512) ? .cli512 : .fullResolution }
         set { c.profile = newValue.cValue }
+    }
+    /// Lists with a lower list version are refused (PerceptError.listRolledBack);
+    /// pass the highest version the app has accepted. 0: any.
+    public var minListVersion: UInt64 {
+        get { c.min_list_version }
+        set { c.min_list_version = newValue }
+    }
+    /// The list producer's Ed25519 public key (32 bytes). When set, a list
+    /// must be signed by exactly this key (PerceptError.listUnsigned,
+    /// .listUntrustedSigner) and its checksum is always verified; nil (the
+    /// default): no signature required. A signature that is present is
+    /// checked either way (PerceptError.listBadSignature).
+    public var trustedPublicKey: [UInt8]? {
+        get {
+            if c.require_signature == 0 { return nil }
+            var key = c.trusted_public_key
+            return withUnsafeBytes(of: &key) { Array($0) }
+        }
+        set {
+            // The C ABI refuses a key without require_signature and the
+            // reverse, so both fields are set together.
+            let key = newValue ?? [UInt8](repeating: 0, count: 32)
+            precondition(key.count == 32, "a public key is 32 bytes")
+            withUnsafeMutableBytes(of: &c.trusted_public_key) { $0.copyBytes(from: key) }
+            c.require_signature = newValue == nil ? 0 : 1
+        }
     }
 }
 
@@ -260,10 +286,23 @@ public final class Matcher {
         percept_matcher_free(handle)
     }
 
-    public var entries: UInt64 {
+    private var info: percept_list_info {
         var info = percept_list_info()
         _ = percept_matcher_info(handle, &info)
-        return info.entries
+        return info
+    }
+
+    public var entries: UInt64 { info.entries }
+
+    /// The list producer's list version.
+    public var listVersion: UInt64 { info.list_version }
+
+    /// The Ed25519 public key whose signature was verified on open; nil for
+    /// an unsigned list.
+    public var signer: [UInt8]? {
+        var info = self.info
+        if info.is_signed == 0 { return nil }
+        return withUnsafeBytes(of: &info.signer_public_key) { Array($0) }
     }
 
     public func verifyChecksum() throws {

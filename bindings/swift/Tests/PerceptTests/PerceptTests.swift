@@ -130,6 +130,59 @@ final class PerceptTests: XCTestCase {
         }
     }
 
+    func testSignedLists() throws {
+        let signed = Self.testdata.appendingPathComponent("signed")
+        func key(_ name: String) throws -> [UInt8] {
+            let hex = try String(contentsOf: signed.appendingPathComponent(name))
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let digits = Array(hex.utf8)
+            XCTAssertEqual(digits.count, 64, name)
+            return (0..<32).map { UInt8(String(decoding: digits[(2 * $0)..<(2 * $0 + 2)], as: UTF8.self), radix: 16)! }
+        }
+        let keyA = try key("test-key-a.pub")
+        let keyB = try key("test-key-b.pub")
+        // The imported layouts are the C ones (offsets from tests/c/test_signed.c).
+        XCTAssertEqual(MemoryLayout<percept_options>.offset(of: \percept_options.min_list_version), 48)
+        XCTAssertEqual(MemoryLayout<percept_options>.offset(of: \percept_options.trusted_public_key), 60)
+        XCTAssertEqual(MemoryLayout<percept_options>.stride, 96)
+        XCTAssertEqual(MemoryLayout<percept_list_info>.stride, 104)
+        XCTAssertNil(Options().trustedPublicKey)
+        XCTAssertEqual(Options().minListVersion, 0)
+
+        var pinned = Options()
+        pinned.trustedPublicKey = keyA
+        pinned.minListVersion = 2
+        XCTAssertEqual(pinned.trustedPublicKey, keyA)
+        let m = try Matcher(path: signed.appendingPathComponent("sample-v2-signed-a.pcl").path,
+                            options: pinned)
+        XCTAssertEqual(m.listVersion, 2)
+        XCTAssertEqual(m.signer, keyA)
+        let bytes = try Data(contentsOf: Self.testdata.appendingPathComponent("images/waves-320x240-rot90.png"))
+        XCTAssertEqual(try m.match(encoded: bytes).verdict, .match)
+
+        let v2b = signed.appendingPathComponent("sample-v2-signed-b.pcl").path
+        XCTAssertThrowsError(try Matcher(path: v2b, options: pinned)) { error in
+            guard case PerceptError.listUntrustedSigner = error else { return XCTFail("\(error)") }
+        }
+        let v1a = signed.appendingPathComponent("sample-v1-signed-a.pcl").path
+        XCTAssertThrowsError(try Matcher(path: v1a, options: pinned)) { error in
+            guard case PerceptError.listRolledBack = error else { return XCTFail("\(error)") }
+        }
+        let unsigned = Self.testdata.appendingPathComponent("sample-list.pcl").path
+        XCTAssertThrowsError(try Matcher(path: unsigned, options: pinned)) { error in
+            guard case PerceptError.listUnsigned = error else { return XCTFail("\(error)") }
+        }
+        var pinnedB = pinned
+        pinnedB.trustedPublicKey = keyB
+        XCTAssertEqual(try Matcher(path: v2b, options: pinnedB).signer, keyB)
+
+        var list = try Data(contentsOf: signed.appendingPathComponent("sample-v2-signed-a.pcl"))
+        list[list.count - 1] ^= 1
+        XCTAssertThrowsError(try Matcher(bytes: list, options: pinned)) { error in
+            guard case PerceptError.listBadSignature = error else { return XCTFail("\(error)") }
+        }
+    }
+
     func testPanicBecomesAnError() {
         let status = percept_testing_panic()
         XCTAssertEqual(PerceptError(status: status, message: ""), .panic(""))
@@ -148,6 +201,10 @@ final class PerceptTests: XCTestCase {
             (PERCEPT_STATUS_LIST_CHECKSUM_MISMATCH, .listChecksumMismatch("")),
             (PERCEPT_STATUS_UNSUPPORTED_LIST_VERSION, .unsupportedListVersion("")),
             (PERCEPT_STATUS_LIST_TOO_LARGE, .listTooLarge("")),
+            (PERCEPT_STATUS_LIST_UNSIGNED, .listUnsigned("")),
+            (PERCEPT_STATUS_LIST_BAD_SIGNATURE, .listBadSignature("")),
+            (PERCEPT_STATUS_LIST_UNTRUSTED_SIGNER, .listUntrustedSigner("")),
+            (PERCEPT_STATUS_LIST_ROLLED_BACK, .listRolledBack("")),
             (PERCEPT_STATUS_PANIC, .panic("")),
         ]
         for (status, error) in cases {

@@ -22,9 +22,13 @@ internal class PdqDihedralStruct : Structure() {
     @JvmField var quality = 0
 }
 
+// Field order and types must be exactly the header's: JNA lays the
+// structure out from this list, and a mismatch corrupts memory. The tests
+// check the sizes (96 and 104 bytes on 64-bit ABIs).
 @Structure.FieldOrder(
     "max_pixels", "max_input_bytes", "max_alloc_bytes", "max_side", "apply_exif_orientation",
-    "profile", "threshold", "min_quality", "verify_checksum"
+    "profile", "threshold", "min_quality", "verify_checksum", "min_list_version",
+    "require_signature", "trusted_public_key"
 )
 internal class OptionsStruct : Structure() {
     @JvmField var max_pixels = 0L
@@ -36,10 +40,14 @@ internal class OptionsStruct : Structure() {
     @JvmField var threshold = 0
     @JvmField var min_quality = 0
     @JvmField var verify_checksum = 0
+    @JvmField var min_list_version = 0L
+    @JvmField var require_signature = 0
+    @JvmField var trusted_public_key = ByteArray(32)
 }
 
 @Structure.FieldOrder(
-    "list_version", "entries", "file_digests", "size_bytes", "checksum", "format_version"
+    "list_version", "entries", "file_digests", "size_bytes", "checksum", "format_version",
+    "is_signed", "signer_public_key"
 )
 internal class ListInfoStruct : Structure() {
     @JvmField var list_version = 0L
@@ -48,6 +56,8 @@ internal class ListInfoStruct : Structure() {
     @JvmField var size_bytes = 0L
     @JvmField var checksum = ByteArray(32)
     @JvmField var format_version = 0
+    @JvmField var is_signed = 0
+    @JvmField var signer_public_key = ByteArray(32)
 }
 
 @Structure.FieldOrder(

@@ -82,8 +82,17 @@ data class DihedralHashes(val hashes: List<Hash256>, val quality: Int) {
 }
 
 /**
- * Decoding, hashing and matching options; the defaults come from the
- * library (`percept_options_default`).
+ * Decoding, hashing, list-opening and matching options; the defaults come
+ * from the library (`percept_options_default`).
+ *
+ * [minListVersion]: lists with a lower list version are refused
+ * ([PerceptException.ListRolledBack]); pass the highest version the app
+ * has accepted. 0: any. [trustedPublicKey]: when set (32 bytes, the list
+ * producer's Ed25519 public key), the list must be signed by exactly this
+ * key ([PerceptException.ListUnsigned],
+ * [PerceptException.ListUntrustedSigner]) and its checksum is always
+ * verified. A signature that is present is checked either way
+ * ([PerceptException.ListBadSignature]).
  */
 data class Options(
     val maxPixels: Long,
@@ -94,8 +103,16 @@ data class Options(
     val profile: Profile,
     val threshold: Int,
     val minQuality: Int,
-    val verifyChecksum: Boolean
+    val verifyChecksum: Boolean,
+    val minListVersion: Long = 0,
+    val trustedPublicKey: ByteArray? = null
 ) {
+    init {
+        require(trustedPublicKey == null || trustedPublicKey.size == 32) {
+            "a public key is 32 bytes"
+        }
+    }
+
     internal fun toStruct(): OptionsStruct {
         val s = OptionsStruct()
         s.max_pixels = maxPixels
@@ -107,8 +124,25 @@ data class Options(
         s.threshold = threshold
         s.min_quality = minQuality
         s.verify_checksum = if (verifyChecksum) 1 else 0
+        s.min_list_version = minListVersion
+        s.require_signature = if (trustedPublicKey != null) 1 else 0
+        s.trusted_public_key = trustedPublicKey?.copyOf() ?: ByteArray(32)
         return s
     }
+
+    // A data class compares a ByteArray by identity; compare the key's bytes.
+    override fun equals(other: Any?): Boolean = other is Options &&
+        maxPixels == other.maxPixels && maxInputBytes == other.maxInputBytes &&
+        maxAllocBytes == other.maxAllocBytes && maxSide == other.maxSide &&
+        applyExifOrientation == other.applyExifOrientation && profile == other.profile &&
+        threshold == other.threshold && minQuality == other.minQuality &&
+        verifyChecksum == other.verifyChecksum && minListVersion == other.minListVersion &&
+        sameKey(trustedPublicKey, other.trustedPublicKey)
+
+    override fun hashCode(): Int = listOf(
+        maxPixels, maxInputBytes, maxAllocBytes, maxSide, applyExifOrientation, profile,
+        threshold, minQuality, verifyChecksum, minListVersion, trustedPublicKey?.contentHashCode()
+    ).hashCode()
 
     companion object {
         val DEFAULT: Options by lazy {
@@ -123,9 +157,14 @@ data class Options(
                 profile = Profile.values().first { it.code == s.profile },
                 threshold = s.threshold,
                 minQuality = s.min_quality,
-                verifyChecksum = s.verify_checksum != 0
+                verifyChecksum = s.verify_checksum != 0,
+                minListVersion = s.min_list_version,
+                trustedPublicKey = if (s.require_signature != 0) s.trusted_public_key.copyOf() else null
             )
         }
+
+        private fun sameKey(a: ByteArray?, b: ByteArray?) =
+            if (a == null || b == null) a === b else a.contentEquals(b)
     }
 }
 
@@ -158,14 +197,19 @@ class Pixels(
     }
 }
 
-/** What a matcher's list holds. */
+/**
+ * What a matcher's list holds. [checksum] is the list's root digest;
+ * [signer] the Ed25519 public key whose signature was verified on open,
+ * or null for an unsigned list.
+ */
 data class ListInfo(
     val listVersion: Long,
     val entries: Long,
     val fileDigests: Long,
     val sizeBytes: Long,
     val checksum: ByteArray,
-    val formatVersion: Int
+    val formatVersion: Int,
+    val signer: ByteArray? = null
 )
 
 /** The answer for one image. [best] fields are meaningful when [matchCount] > 0. */
@@ -203,7 +247,7 @@ object Percept {
     val abiVersion: Int get() = Lib.lib.percept_abi_version()
 
     /** The ABI version these bindings were written for. */
-    const val ABI_VERSION = 1
+    const val ABI_VERSION = 2
 
     fun hash(pixels: Pixels, profile: Profile = Profile.FULL_RESOLUTION): PdqHash {
         val out = PdqHashStruct()
@@ -264,7 +308,7 @@ class Matcher private constructor(handle: Pointer) : AutoCloseable {
             val s = ListInfoStruct()
             check(Lib.lib.percept_matcher_info(h, s))
             ListInfo(s.list_version, s.entries, s.file_digests, s.size_bytes, s.checksum.copyOf(),
-                s.format_version)
+                s.format_version, if (s.is_signed != 0) s.signer_public_key.copyOf() else null)
         }
 
     /** Recomputes the list's checksum; throws [PerceptException.ListChecksumMismatch]. */

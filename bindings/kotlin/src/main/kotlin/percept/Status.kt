@@ -17,6 +17,10 @@ object Status {
     const val LIST_CHECKSUM_MISMATCH = 21
     const val UNSUPPORTED_LIST_VERSION = 22
     const val LIST_TOO_LARGE = 23
+    const val LIST_UNSIGNED = 24
+    const val LIST_BAD_SIGNATURE = 25
+    const val LIST_UNTRUSTED_SIGNER = 26
+    const val LIST_ROLLED_BACK = 27
     const val PANIC = 99
 }
 
@@ -49,6 +53,15 @@ sealed class PerceptException(val status: Int, message: String) : Exception(mess
         PerceptException(Status.UNSUPPORTED_LIST_VERSION, message)
     /** The list holds more entries than this build supports. */
     class ListTooLarge(message: String) : PerceptException(Status.LIST_TOO_LARGE, message)
+    /** A signature is required ([Options.trustedPublicKey]) and the list has none. */
+    class ListUnsigned(message: String) : PerceptException(Status.LIST_UNSIGNED, message)
+    /** The list's signature does not verify: it was altered. Fetch it again. */
+    class ListBadSignature(message: String) : PerceptException(Status.LIST_BAD_SIGNATURE, message)
+    /** The list is signed, but not by [Options.trustedPublicKey]. */
+    class ListUntrustedSigner(message: String) :
+        PerceptException(Status.LIST_UNTRUSTED_SIGNER, message)
+    /** The list is older than [Options.minListVersion] (rollback). */
+    class ListRolledBack(message: String) : PerceptException(Status.LIST_ROLLED_BACK, message)
     /** An internal error in percept, caught before it could crash the app. */
     class Panic(message: String) : PerceptException(Status.PANIC, message)
     /** A code this wrapper does not know (a newer library). */
@@ -68,6 +81,10 @@ sealed class PerceptException(val status: Int, message: String) : Exception(mess
             Status.LIST_CHECKSUM_MISMATCH -> ListChecksumMismatch(message)
             Status.UNSUPPORTED_LIST_VERSION -> UnsupportedListVersion(message)
             Status.LIST_TOO_LARGE -> ListTooLarge(message)
+            Status.LIST_UNSIGNED -> ListUnsigned(message)
+            Status.LIST_BAD_SIGNATURE -> ListBadSignature(message)
+            Status.LIST_UNTRUSTED_SIGNER -> ListUntrustedSigner(message)
+            Status.LIST_ROLLED_BACK -> ListRolledBack(message)
             Status.PANIC -> Panic(message)
             else -> Unknown(status, message)
         }

@@ -205,6 +205,70 @@ fun main(args: Array<String>) {
         }
     }
 
+    test("signed lists, pinned key, rollback") {
+        val signed = File(testdata, "signed")
+        fun key(name: String): ByteArray {
+            val hex = File(signed, name).readText().trim()
+            check(hex.length == 64) { "$name: ${hex.length} digits" }
+            return ByteArray(32) { hex.substring(2 * it, 2 * it + 2).toInt(16).toByte() }
+        }
+        val keyA = key("test-key-a.pub")
+        val keyB = key("test-key-b.pub")
+        // The JNA layouts equal the C structs (a wrong FieldOrder would not).
+        if (com.sun.jna.Native.POINTER_SIZE == 8) {
+            check(OptionsStruct().size() == 96) { "percept_options is ${OptionsStruct().size()} bytes" }
+            check(ListInfoStruct().size() == 104) { "percept_list_info is ${ListInfoStruct().size()} bytes" }
+        }
+        val defaults = Options.DEFAULT
+        check(defaults.minListVersion == 0L && defaults.trustedPublicKey == null) { "defaults $defaults" }
+        check(defaults.maxPixels == 67108864L && defaults.maxAllocBytes == 209715200L) { "limits $defaults" }
+        val pinned = defaults.copy(trustedPublicKey = keyA, minListVersion = 2)
+        check(pinned == defaults.copy(trustedPublicKey = keyA.copyOf(), minListVersion = 2)) { "equals by key bytes" }
+        check(pinned != defaults.copy(trustedPublicKey = keyB, minListVersion = 2)) { "another key" }
+        val s = pinned.toStruct()
+        check(s.require_signature == 1 && s.trusted_public_key.contentEquals(keyA) && s.min_list_version == 2L) {
+            "struct fields"
+        }
+
+        val v2a = File(signed, "sample-v2-signed-a.pcl")
+        Matcher.open(v2a.path, pinned).use { m ->
+            val info = m.info
+            check(info.listVersion == 2L && info.signer?.contentEquals(keyA) == true) { "info $info" }
+            val bytes = v2a.readBytes()
+            val listLen = bytes.size - 104
+            check(info.checksum.contentEquals(bytes.copyOfRange(listLen - 32, listLen))) { "root digest" }
+            for ((name, verdict) in expected) {
+                val r = m.matchEncoded(File(testdata, "images/$name").readBytes())
+                check(r.verdict == verdict) { "signed list, $name: ${r.verdict}, expected $verdict" }
+            }
+        }
+        Matcher.open(listFile.path).use { m -> check(m.info.signer == null) { "sample list signer" } }
+        expectThrows<PerceptException.ListUntrustedSigner>("signed by B") {
+            Matcher.open(File(signed, "sample-v2-signed-b.pcl").path, pinned)
+        }
+        Matcher.open(File(signed, "sample-v2-signed-b.pcl").path, pinned.copy(trustedPublicKey = keyB)).use { m ->
+            check(m.info.signer?.contentEquals(keyB) == true) { "signer B" }
+        }
+        expectThrows<PerceptException.ListRolledBack>("version 1 after 2") {
+            Matcher.open(File(signed, "sample-v1-signed-a.pcl").path, pinned)
+        }
+        Matcher.open(File(signed, "sample-v1-signed-a.pcl").path, pinned.copy(minListVersion = 1)).close()
+        expectThrows<PerceptException.ListUnsigned>("unsigned") { Matcher.open(listFile.path, pinned) }
+        val bytes = v2a.readBytes()
+        val lastFlipped = bytes.copyOf().also { it[it.size - 1] = (it[it.size - 1].toInt() xor 1).toByte() }
+        expectThrows<PerceptException.ListBadSignature>("flipped signature byte") { Matcher.open(lastFlipped, pinned) }
+        expectThrows<PerceptException.ListBadSignature>("flipped signature byte, unpinned") { Matcher.open(lastFlipped) }
+        val bodyFlipped = bytes.copyOf().also { it[600] = (it[600].toInt() xor 0x10).toByte() }
+        expectThrows<PerceptException.ListChecksumMismatch>("flipped body byte") {
+            Matcher.open(bodyFlipped, pinned.copy(verifyChecksum = false))
+        }
+        for (cut in listOf(0, 50, bytes.size / 2, bytes.size - 105, bytes.size - 1)) {
+            expectThrows<PerceptException.MalformedList>("cut at $cut") { Matcher.open(bytes.copyOf(cut), pinned) }
+        }
+        expectThrows<PerceptException.ListUnsigned>("signature cut off") { Matcher.open(bytes.copyOf(bytes.size - 104), pinned) }
+        expectThrows<IllegalArgumentException>("short key") { defaults.copy(trustedPublicKey = ByteArray(31)) }
+    }
+
     test("close frees once; use after close throws") {
         val m = Matcher.open(listFile.path)
         m.close()
@@ -269,6 +333,10 @@ fun main(args: Array<String>) {
             Status.LIST_CHECKSUM_MISMATCH to PerceptException.ListChecksumMismatch::class,
             Status.UNSUPPORTED_LIST_VERSION to PerceptException.UnsupportedListVersion::class,
             Status.LIST_TOO_LARGE to PerceptException.ListTooLarge::class,
+            Status.LIST_UNSIGNED to PerceptException.ListUnsigned::class,
+            Status.LIST_BAD_SIGNATURE to PerceptException.ListBadSignature::class,
+            Status.LIST_UNTRUSTED_SIGNER to PerceptException.ListUntrustedSigner::class,
+            Status.LIST_ROLLED_BACK to PerceptException.ListRolledBack::class,
             Status.PANIC to PerceptException.Panic::class
         )
         for ((code, type) in all) {
