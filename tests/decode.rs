@@ -67,7 +67,7 @@ fn grey_png_takes_the_grey_path_even_with_transparency() {
     let mut with_trns = plain[..ihdr_end].to_vec();
     with_trns.extend(2u32.to_be_bytes());
     with_trns.extend(&body);
-    with_trns.extend(crc32(&body).to_be_bytes());
+    with_trns.extend(common::crc32(&body).to_be_bytes());
     with_trns.extend(&plain[ihdr_end..]);
     let img = decode_bytes(&with_trns, &DecodeOptions::default()).unwrap();
     assert_eq!(img.format(), PixelFormat::Gray8);
@@ -80,39 +80,15 @@ fn grey_png_takes_the_grey_path_even_with_transparency() {
     assert_eq!(img.format(), PixelFormat::Rgb8);
 }
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// A valid PNG signature and IHDR claiming `w x h`, then a tiny IDAT.
 fn png_claiming(w: u32, h: u32) -> Vec<u8> {
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], data: &[u8]| {
-        out.extend((data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend(data);
-        out.extend(&body);
-        out.extend(crc32(&body).to_be_bytes());
-    };
-    let mut ihdr = Vec::new();
-    ihdr.extend(w.to_be_bytes());
-    ihdr.extend(h.to_be_bytes());
-    ihdr.extend([8, 2, 0, 0, 0]);
-    chunk(b"IHDR", &ihdr);
-    chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
-    chunk(b"IEND", &[]);
-    out
+    common::png_from_parts(
+        w,
+        h,
+        8,
+        2,
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    )
 }
 
 #[test]

@@ -10,40 +10,12 @@ use std::time::Instant;
 
 use image::{DynamicImage, ImageBuffer, ImageFormat, Luma, Rgb, Rgba};
 
+mod common;
+
 const MAX_RSS_BYTES: u64 = 256 << 20;
 
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 fn png(w: u32, h: u32, colour_type: u8, idat: &[u8]) -> Vec<u8> {
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], data: &[u8]| {
-        out.extend((data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend(data);
-        out.extend(&body);
-        out.extend(crc32(&body).to_be_bytes());
-    };
-    let mut ihdr = Vec::new();
-    ihdr.extend(w.to_be_bytes());
-    ihdr.extend(h.to_be_bytes());
-    ihdr.extend([8, colour_type, 0, 0, 0]);
-    chunk(b"IHDR", &ihdr);
-    chunk(b"IDAT", idat);
-    chunk(b"IEND", &[]);
-    out
+    common::png_from_parts(w, h, 8, colour_type, idat)
 }
 
 /// A zlib stream of `n` zero bytes, deflate-compressed by hand: fixed
@@ -363,22 +335,7 @@ fn hostile_files_are_refused_cleanly_in_bounded_memory() {
 /// A valid 16-bit RGBA PNG of `w x h` zero pixels (compressed by hand).
 fn png16_rgba(w: u32, h: u32) -> Vec<u8> {
     let row = 1 + 8 * w as usize;
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut chunk = |kind: &[u8], data: &[u8]| {
-        out.extend((data.len() as u32).to_be_bytes());
-        let mut body = kind.to_vec();
-        body.extend(data);
-        out.extend(&body);
-        out.extend(crc32(&body).to_be_bytes());
-    };
-    let mut ihdr = Vec::new();
-    ihdr.extend(w.to_be_bytes());
-    ihdr.extend(h.to_be_bytes());
-    ihdr.extend([16, 6, 0, 0, 0]);
-    chunk(b"IHDR", &ihdr);
-    chunk(b"IDAT", &zlib_zeros(row * h as usize));
-    chunk(b"IEND", &[]);
-    out
+    common::png_from_parts(w, h, 16, 6, &zlib_zeros(row * h as usize))
 }
 
 #[test]

@@ -76,3 +76,41 @@ pub fn read_expected(name: &str) -> Vec<ExpectedRow> {
         })
         .collect()
 }
+
+/// CRC-32 (IEEE), as PNG chunks use it.
+pub fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= b as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
+
+/// A PNG file from its parts, written by hand so that tests can make files
+/// no encoder would (huge claimed sizes, zero width): signature, IHDR
+/// (`w x h`, `bit_depth`, `colour_type`), one IDAT holding `idat`, IEND.
+pub fn png_from_parts(w: u32, h: u32, bit_depth: u8, colour_type: u8, idat: &[u8]) -> Vec<u8> {
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend(data);
+        out.extend(&body);
+        out.extend(crc32(&body).to_be_bytes());
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([bit_depth, colour_type, 0, 0, 0]);
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", idat);
+    chunk(b"IEND", &[]);
+    out
+}
