@@ -4,16 +4,7 @@ use percept::hash::pdq::{self, Pipeline, Platform, Profile};
 use percept::{PixelFormat, PixelView};
 use proptest::prelude::*;
 
-const FORMATS: [PixelFormat; 8] = [
-    PixelFormat::Rgb8,
-    PixelFormat::Rgba8,
-    PixelFormat::Bgra8,
-    PixelFormat::Argb8,
-    PixelFormat::Gray8,
-    PixelFormat::Gray16,
-    PixelFormat::Rgb16,
-    PixelFormat::Rgba16,
-];
+const FORMATS: [PixelFormat; 8] = PixelFormat::ALL;
 
 /// A random valid view: size 1..300 per side, padded stride, random format,
 /// pixels that are either noise or a smooth ramp (ramps make many DCT values

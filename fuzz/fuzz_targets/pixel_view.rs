@@ -20,16 +20,7 @@ struct Input {
     data: Vec<u8>,
 }
 
-const FORMATS: [PixelFormat; 8] = [
-    PixelFormat::Rgb8,
-    PixelFormat::Rgba8,
-    PixelFormat::Bgra8,
-    PixelFormat::Argb8,
-    PixelFormat::Gray8,
-    PixelFormat::Gray16,
-    PixelFormat::Rgb16,
-    PixelFormat::Rgba16,
-];
+const FORMATS: [PixelFormat; 8] = PixelFormat::ALL;
 
 fuzz_target!(|input: Input| {
     let format = FORMATS[input.format as usize % FORMATS.len()];

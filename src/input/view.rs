@@ -38,6 +38,18 @@ pub(crate) enum Channels {
 }
 
 impl PixelFormat {
+    /// Every format, for callers that enumerate them (tests, fuzzers).
+    pub const ALL: [PixelFormat; 8] = [
+        PixelFormat::Rgb8,
+        PixelFormat::Rgba8,
+        PixelFormat::Bgra8,
+        PixelFormat::Argb8,
+        PixelFormat::Gray8,
+        PixelFormat::Gray16,
+        PixelFormat::Rgb16,
+        PixelFormat::Rgba16,
+    ];
+
     /// Bytes per pixel.
     pub const fn bytes_per_pixel(self) -> usize {
         match self {

@@ -248,16 +248,10 @@ pub fn sign(args: ListSignArgs) -> ExitCode {
 }
 
 pub fn verify(args: ListVerifyArgs) -> ExitCode {
-    let mut keys = Vec::new();
-    for k in &args.public_keys {
-        match PublicKey::from_hex(k) {
-            Ok(k) => keys.push(k),
-            Err(e) => {
-                eprintln!("percept: --public-key: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    }
+    let keys = match parse_public_keys(&args.public_keys) {
+        Ok(k) => k,
+        Err(code) => return code,
+    };
     let mut options = OpenOptions::default();
     options.trusted_keys = keys;
     options.min_list_version = args.min_version;
@@ -278,4 +272,17 @@ pub fn verify(args: ListVerifyArgs) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `--public-key` values (64 hex digits each); a usage error (exit 2) names
+/// the bad one's problem.
+pub fn parse_public_keys(hex: &[String]) -> Result<Vec<PublicKey>, ExitCode> {
+    hex.iter()
+        .map(|k| {
+            PublicKey::from_hex(k).map_err(|e| {
+                eprintln!("percept: --public-key: {e}");
+                ExitCode::from(2)
+            })
+        })
+        .collect()
 }

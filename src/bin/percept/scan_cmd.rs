@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use percept::db::{ListFile, OpenOptions, PublicKey};
+use percept::db::{ListFile, OpenOptions};
 use percept::hash::pdq::Profile;
 use percept::input::read_file_limited;
 use percept::scan::{ScanOptions, ScanResult, Scanner, Verdict};
@@ -28,15 +28,10 @@ struct Summary {
 
 pub fn run(args: ScanArgs) -> ExitCode {
     let mut open = OpenOptions::default();
-    for k in &args.public_keys {
-        match PublicKey::from_hex(k) {
-            Ok(k) => open.trusted_keys.push(k),
-            Err(e) => {
-                eprintln!("percept: --public-key: {e}");
-                return ExitCode::from(2);
-            }
-        }
-    }
+    open.trusted_keys = match crate::list_cmd::parse_public_keys(&args.public_keys) {
+        Ok(k) => k,
+        Err(code) => return code,
+    };
     open.min_list_version = args.min_list_version;
     let list = match ListFile::open_with(&args.list, &open) {
         Ok(l) => Arc::new(l),
