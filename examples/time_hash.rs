@@ -1,9 +1,13 @@
 //! Times percept's PDQ on a raw RGB buffer, for `scripts/compare.py`.
 //!
 //! Usage: time_hash RAW_RGB_FILE WIDTH HEIGHT REPS [ONLY]
-//! Prints one JSON object: for the default pipeline (`streaming`), each
+//! Each timing is the median over REPS samples, a sample being a batch of
+//! calls lasting about 2 ms (one call for large images). Prints one JSON
+//! object: for the default pipeline (`streaming`), each
 //! filter platform this CPU can run (`scalar`, `portable`, `sse2`, `avx2`)
-//! and the reference layout, the median and minimum seconds per hash (wall
+//! and the reference layout, plus `from_luma` (the default pipeline fed
+//! the image's float luma through `pdq::hash_luma`, the input yume-pdq
+//! takes), the median and minimum seconds per hash (wall
 //! clock) and the median thread CPU time per hash, the
 //! peak extra heap of one hash, and the hash (so the caller can check that
 //! every path and the reference agree). ONLY times one of them.
@@ -82,10 +86,28 @@ fn main() {
     if let Some(only) = args.get(5) {
         runs.retain(|(name, _)| name == only);
     }
+    // The same image as float luma, for `from_luma` (pdq::hash_luma): the
+    // input yume-pdq takes, so the two can be compared on equal terms.
+    let luma: Vec<f32> = data
+        .chunks_exact(3)
+        .map(|p| {
+            let (r, g, b) = (0.299_f64 as f32, 0.587_f64 as f32, 0.114_f64 as f32);
+            r * p[0] as f32 + g * p[1] as f32 + b * p[2] as f32
+        })
+        .collect();
+    let mut runs: Vec<(String, Option<Pipeline>)> =
+        runs.into_iter().map(|(n, p)| (n, Some(p))).collect();
+    if args.get(5).is_none_or(|only| only == "from_luma") {
+        runs.push(("from_luma".into(), None));
+    }
     let mut report = serde_json::Map::new();
     report.insert("detected".into(), Platform::detect().name().into());
     for (name, pipeline) in runs {
-        let hash = || pdq::hash_with(&view, Profile::FullResolution, pipeline);
+        let hash = || match pipeline {
+            Some(pipeline) => pdq::hash_with(&view, Profile::FullResolution, pipeline),
+            None => pdq::hash_luma(&luma, w as usize, h as usize, Profile::FullResolution)
+                .expect("luma buffer"),
+        };
         // On a fresh thread, so buffers an earlier run left in the filter's
         // per-thread scratch do not hide this one's allocation.
         let (out, peak_extra) = std::thread::scope(|s| {
@@ -99,16 +121,30 @@ fn main() {
             .unwrap()
         });
         // The full-plane layout is slow; fewer repetitions keep the script short.
-        let reps = if pipeline == Pipeline::ReferenceLayout {
+        let reps = if pipeline == Some(Pipeline::ReferenceLayout) {
             reps.div_ceil(3)
         } else {
             reps
         };
+        // Each sample times a batch of calls lasting about 2 ms, so the
+        // clock reads (a system call for CPU time) do not weigh on small
+        // images.
+        let t = Instant::now();
+        std::hint::black_box(hash());
+        let batch = (0.002 / t.elapsed().as_secs_f64())
+            .ceil()
+            .clamp(1.0, 1000.0) as usize;
         let (mut times, mut cpu): (Vec<f64>, Vec<f64>) = (0..reps)
             .map(|_| {
                 let (t, c) = (Instant::now(), thread_cpu_seconds());
-                std::hint::black_box(hash());
-                (t.elapsed().as_secs_f64(), thread_cpu_seconds() - c)
+                for _ in 0..batch {
+                    std::hint::black_box(hash());
+                }
+                let n = batch as f64;
+                (
+                    t.elapsed().as_secs_f64() / n,
+                    (thread_cpu_seconds() - c) / n,
+                )
             })
             .unzip();
         times.sort_by(f64::total_cmp);

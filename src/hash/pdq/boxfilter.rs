@@ -78,6 +78,10 @@ pub(crate) struct VerticalBox {
     out: Vec<f32>,
     pushed: usize,
     flushed: usize,
+    /// With [`VerticalBox::sampled`]: the only output rows to compute
+    /// (ascending), and the first of them not yet passed.
+    wanted: Option<[usize; 64]>,
+    next_wanted: usize,
 }
 
 impl VerticalBox {
@@ -94,7 +98,29 @@ impl VerticalBox {
             out: vec![0.0; lanes],
             pushed: 0,
             flushed: 0,
+            wanted: None,
+            next_wanted: 0,
         }
+    }
+
+    /// A filter that divides and returns only the output rows in `wanted`
+    /// (ascending): the last pass, which the decimation samples 64 rows of.
+    pub(crate) fn sampled(lanes: usize, len: usize, full: usize, wanted: &[usize; 64]) -> Self {
+        VerticalBox {
+            wanted: Some(*wanted),
+            ..VerticalBox::new(lanes, len, full)
+        }
+    }
+
+    /// Whether output row `o` is to be computed (rows arrive in order).
+    fn wants(&mut self, o: usize) -> bool {
+        let Some(wanted) = &self.wanted else {
+            return true;
+        };
+        while self.next_wanted < 64 && wanted[self.next_wanted] < o {
+            self.next_wanted += 1;
+        }
+        self.next_wanted < 64 && wanted[self.next_wanted] == o
     }
 
     /// Feeds input row `pushed`; returns the output row that became complete,
@@ -117,7 +143,7 @@ impl VerticalBox {
         }
         slot.copy_from_slice(input);
         self.pushed += 1;
-        if ri + 1 < self.half {
+        if ri + 1 < self.half || !self.wants(ri + 1 - self.half) {
             return None;
         }
         let window = (ri + 1).min(self.full) as f32;
@@ -127,25 +153,30 @@ impl VerticalBox {
         Some((ri + 1 - self.half, &self.out))
     }
 
-    /// After all `len` rows are pushed: returns the remaining output rows one
-    /// per call (phase 4), then `None`.
+    /// After all `len` rows are pushed: returns the remaining output rows
+    /// (phase 4) one per call, then `None`.
     pub(crate) fn flush(&mut self) -> Option<(usize, &[f32])> {
         debug_assert_eq!(self.pushed, self.len);
-        let k = self.flushed;
-        if k + 1 >= self.half {
-            return None;
+        loop {
+            let k = self.flushed;
+            if k + 1 >= self.half {
+                return None;
+            }
+            let li = self.len - self.full + k;
+            let slot = &self.ring[(li % self.full) * self.lanes..][..self.lanes];
+            for (s, &old) in self.sum.iter_mut().zip(slot) {
+                *s -= old;
+            }
+            self.flushed += 1;
+            let o = self.len + 1 - self.half + k;
+            if self.wants(o) {
+                let window = (self.full - 1 - k) as f32;
+                for (out, &s) in self.out.iter_mut().zip(&self.sum) {
+                    *out = s / window;
+                }
+                return Some((o, &self.out));
+            }
         }
-        let li = self.len - self.full + k;
-        let slot = &self.ring[(li % self.full) * self.lanes..][..self.lanes];
-        for (s, &old) in self.sum.iter_mut().zip(slot) {
-            *s -= old;
-        }
-        let window = (self.full - 1 - k) as f32;
-        for (o, &s) in self.out.iter_mut().zip(&self.sum) {
-            *o = s / window;
-        }
-        self.flushed += 1;
-        Some((self.len + 1 - self.half + k, &self.out))
     }
 }
 

@@ -19,11 +19,24 @@ pub(crate) fn luma_rgb(r: u8, g: u8, b: u8) -> f32 {
     LUMA_FROM_R * r as f32 + LUMA_FROM_G * g as f32 + LUMA_FROM_B * b as f32
 }
 
+/// Where the luma comes from.
+#[derive(Clone, Copy)]
+enum Pixels<'a> {
+    /// Computed from 8-bit pixels.
+    View(PixelView<'a>),
+    /// Given by the caller, row-major.
+    Float {
+        luma: &'a [f32],
+        width: usize,
+        height: usize,
+    },
+}
+
 /// Rows of luma over a pixel view, optionally through a nearest-neighbour
 /// resampling (the reference CLI's 512x512 squash), which only picks source
 /// pixels and so commutes with the per-pixel luma.
 pub(crate) struct LumaSource<'a> {
-    view: PixelView<'a>,
+    pixels: Pixels<'a>,
     /// Source row for each output row; `None` means identity.
     row_map: Option<Vec<usize>>,
     /// Source column for each output column; `None` means identity.
@@ -33,49 +46,75 @@ pub(crate) struct LumaSource<'a> {
 impl<'a> LumaSource<'a> {
     pub(crate) fn new(view: PixelView<'a>) -> Self {
         LumaSource {
-            view,
+            pixels: Pixels::View(view),
             row_map: None,
             col_map: None,
         }
     }
 
+    /// Float luma given by the caller: `width * height` values, row-major
+    /// (the caller checked the length).
+    pub(crate) fn float(luma: &'a [f32], width: usize, height: usize) -> Self {
+        LumaSource {
+            pixels: Pixels::Float {
+                luma,
+                width,
+                height,
+            },
+            row_map: None,
+            col_map: None,
+        }
+    }
+
+    fn width(&self) -> usize {
+        match self.pixels {
+            Pixels::View(view) => view.width(),
+            Pixels::Float { width, .. } => width,
+        }
+    }
+
+    fn height(&self) -> usize {
+        match self.pixels {
+            Pixels::View(view) => view.height(),
+            Pixels::Float { height, .. } => height,
+        }
+    }
+
     /// The view squashed to `rows x cols` with CImg's nearest-neighbour rule:
     /// output index `i` reads source index `floor(i * old / new)`.
-    pub(crate) fn resized_nearest(view: PixelView<'a>, rows: usize, cols: usize) -> Self {
+    pub(crate) fn resized_nearest(self, rows: usize, cols: usize) -> Self {
         let map = |old: usize, new: usize| -> Vec<usize> {
             (0..new)
                 .map(|i| ((i as u64 * old as u64) / new as u64) as usize)
                 .collect()
         };
         LumaSource {
-            row_map: Some(map(view.height(), rows)),
-            col_map: Some(map(view.width(), cols)),
-            view,
+            row_map: Some(map(self.height(), rows)),
+            col_map: Some(map(self.width(), cols)),
+            pixels: self.pixels,
         }
     }
 
     pub(crate) fn rows(&self) -> usize {
-        self.row_map.as_ref().map_or(self.view.height(), Vec::len)
+        self.row_map.as_ref().map_or(self.height(), Vec::len)
     }
 
     pub(crate) fn cols(&self) -> usize {
-        self.col_map.as_ref().map_or(self.view.width(), Vec::len)
+        self.col_map.as_ref().map_or(self.width(), Vec::len)
     }
 
     /// [`LumaSource::fill_row`] through a SIMD backend where one exists for
     /// the format (8-bit RGB in 3 or 4 bytes, no resampling); same bits.
     pub(crate) fn fill_row_with<L: Lanes>(&self, lanes: L, r: usize, out: &mut [f32]) {
-        let format = self.view.format();
+        let Pixels::View(view) = self.pixels else {
+            return self.fill_row(r, out);
+        };
+        let format = view.format();
         let bpp = format.bytes_per_pixel();
         match (format.channels(), &self.col_map) {
             (Channels::Rgb { r: cr, g, b }, None) if bpp == 3 || bpp == 4 => {
                 let src_row = self.row_map.as_ref().map_or(r, |m| m[r]);
-                lanes.luma_rgb8(
-                    self.view.row(src_row),
-                    bpp,
-                    [cr, g, b],
-                    &mut out[..self.cols()],
-                );
+                lanes.luma_rgb8(view.row(src_row), bpp, [cr, g, b], &mut out[..self.cols()]);
             }
             _ => self.fill_row(r, out),
         }
@@ -84,10 +123,25 @@ impl<'a> LumaSource<'a> {
     /// Writes the luma of output row `r` into `out[..cols]`.
     pub(crate) fn fill_row(&self, r: usize, out: &mut [f32]) {
         let src_row = self.row_map.as_ref().map_or(r, |m| m[r]);
-        let bytes = self.view.row(src_row);
-        let bpp = self.view.format().bytes_per_pixel();
         let out = &mut out[..self.cols()];
-        match (self.view.format().channels(), &self.col_map) {
+        let view = match self.pixels {
+            Pixels::View(view) => view,
+            Pixels::Float { luma, width, .. } => {
+                let row = &luma[src_row * width..][..width];
+                match &self.col_map {
+                    None => out.copy_from_slice(row),
+                    Some(map) => {
+                        for (o, &c) in out.iter_mut().zip(map) {
+                            *o = row[c];
+                        }
+                    }
+                }
+                return;
+            }
+        };
+        let bytes = view.row(src_row);
+        let bpp = view.format().bytes_per_pixel();
+        match (view.format().channels(), &self.col_map) {
             (Channels::Grey { at }, None) => {
                 for (o, px) in out.iter_mut().zip(bytes.chunks_exact(bpp)) {
                     *o = px[at] as f32;

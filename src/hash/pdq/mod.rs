@@ -113,6 +113,41 @@ pub fn hash_with(view: &PixelView<'_>, profile: Profile, pipeline: Pipeline) -> 
     }
 }
 
+/// The hash of luma the caller has already computed (`width * height`
+/// values, row-major), as the reference's `pdqHash256FromFloatLuma` takes
+/// it: for callers with their own colour conversion, and for comparing
+/// with implementations that start from luma. [`hash`] computes luma from
+/// pixels exactly as the reference does; this skips that step.
+///
+/// Fails with [`InputError::InvalidDimensions`](crate::input::InputError)
+/// when a side is zero or `luma.len()` is not `width * height`.
+pub fn hash_luma(
+    luma: &[f32],
+    width: usize,
+    height: usize,
+    profile: Profile,
+) -> Result<PdqHash, crate::input::InputError> {
+    if width == 0 || height == 0 || width.checked_mul(height) != Some(luma.len()) {
+        return Err(crate::input::InputError::InvalidDimensions {
+            width: width as u64,
+            height: height as u64,
+        });
+    }
+    let src = LumaSource::float(luma, width, height);
+    Ok(
+        match dct_of_source(src, profile, Pipeline::Streaming, true) {
+            None => PdqHash {
+                hash: Hash256::ZERO,
+                quality: 0,
+            },
+            Some((dct, quality)) => PdqHash {
+                hash: dihedral::bits(&dct),
+                quality,
+            },
+        },
+    )
+}
+
 /// The reference's dihedral function (`pdqDihedralHash256esFromFloatLuma`):
 /// one filter pass, eight hashes.
 pub fn hash_dihedral(view: &PixelView<'_>, profile: Profile) -> DihedralHashes {
@@ -144,11 +179,26 @@ fn dct_of(
     pipeline: Pipeline,
     single_hash_shortcut: bool,
 ) -> Option<([[f32; 16]; 16], u8)> {
+    dct_of_source(
+        LumaSource::new(*view),
+        profile,
+        pipeline,
+        single_hash_shortcut,
+    )
+}
+
+/// [`dct_of`] for any luma source.
+fn dct_of_source(
+    src: LumaSource<'_>,
+    profile: Profile,
+    pipeline: Pipeline,
+    single_hash_shortcut: bool,
+) -> Option<([[f32; 16]; 16], u8)> {
     let src = match profile {
-        Profile::Cli512 if view.width() > CLI_RESIZE_SIDE || view.height() > CLI_RESIZE_SIDE => {
-            LumaSource::resized_nearest(*view, CLI_RESIZE_SIDE, CLI_RESIZE_SIDE)
+        Profile::Cli512 if src.cols() > CLI_RESIZE_SIDE || src.rows() > CLI_RESIZE_SIDE => {
+            src.resized_nearest(CLI_RESIZE_SIDE, CLI_RESIZE_SIDE)
         }
-        _ => LumaSource::new(*view),
+        _ => src,
     };
     if src.rows() < MIN_HASHABLE_SIDE || src.cols() < MIN_HASHABLE_SIDE {
         return None;

@@ -15,7 +15,8 @@ pub enum Platform {
     Portable,
     /// 16 rows at a time with SSE2 intrinsics (every x86-64 CPU).
     Sse2,
-    /// 16 rows at a time with AVX2 intrinsics (never FMA).
+    /// 16 rows at a time with AVX2 intrinsics, on CPUs that also have FMA
+    /// (used only for an exact divide; see the `simd::divide` module).
     Avx2,
 }
 
@@ -82,7 +83,7 @@ impl Platform {
 
 #[cfg(target_arch = "x86_64")]
 fn avx2_available() -> bool {
-    std::arch::is_x86_feature_detected!("avx2")
+    std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
 }
 
 #[cfg(not(target_arch = "x86_64"))]

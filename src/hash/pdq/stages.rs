@@ -7,7 +7,7 @@
 
 use super::boxfilter::{box_row, half_window, window_size, VerticalBox};
 use super::luma::LumaSource;
-use super::simd::{self, Lanes, Step, LANES, VERTICAL_BLOCK};
+use super::simd::{self, Lanes, Step, BAND, LANES, VERTICAL_BLOCK};
 use super::{dct, decimation_indices, dihedral, quality, Downsample, Platform};
 use crate::input::PixelView;
 
@@ -82,12 +82,12 @@ impl<'a> StageBench<'a> {
         let src = LumaSource::new(view);
         let (rows, cols) = (src.rows(), src.cols());
         assert!(rows >= 64 && cols >= 64);
-        let stride = cols.next_multiple_of(LANES);
+        let stride = super::banded::row_stride(cols);
         let along_rows = window_size(cols, 64);
         let along_cols = window_size(rows, 64);
-        let ring_rows = (along_cols + 2 * LANES).next_multiple_of(LANES);
-        let mut band = vec![0.0; LANES * stride];
-        for k in 0..LANES {
+        let ring_rows = (along_cols + 2 * BAND).next_multiple_of(BAND);
+        let mut band = vec![0.0; BAND * stride];
+        for k in 0..BAND {
             src.fill_row(k, &mut band[k * stride..]);
         }
         let ring: Vec<f32> = (0..ring_rows)
@@ -100,7 +100,7 @@ impl<'a> StageBench<'a> {
             .map(|k| Step {
                 add: Some((k % ring_rows) * stride),
                 sub: Some(((k + along_cols) % ring_rows) * stride),
-                out: Some((k, along_cols as f32)),
+                out: Some((k, along_cols)),
             })
             .collect();
         debug_assert!(half <= along_cols + 1);
@@ -180,27 +180,30 @@ impl<'a> StageBench<'a> {
     }
 
     fn run_banded<L: Lanes>(&mut self, l: L, stage: Stage) -> f32 {
-        let bands = self.rows.div_ceil(LANES);
+        let bands = self.rows.div_ceil(BAND);
         let stride = self.stride;
         match stage {
             Stage::Luma => {
                 for r in 0..self.rows {
-                    let k = r % LANES;
+                    let k = r % BAND;
                     self.src.fill_row_with(l, r, &mut self.band[k * stride..]);
                 }
             }
             Stage::FirstHorizontal => {
                 for _ in 0..bands {
-                    l.rows_to_lanes(&self.band, stride, &mut self.lanes);
-                    let out = &mut self.ring[..LANES * stride];
-                    l.box_lanes_to_rows(&self.lanes, self.cols, self.along_rows, out, stride);
+                    let (a, b) = self.lanes.split_at_mut(LANES * stride);
+                    l.rows_to_lanes(&self.band, stride, a);
+                    l.rows_to_lanes(&self.band[LANES * stride..], stride, b);
+                    let out = &mut self.ring[..BAND * stride];
+                    l.box_lanes_to_rows([a, b], self.cols, self.along_rows, out, stride);
                 }
             }
             Stage::FirstVertical => {
-                for _ in 0..bands {
+                for _ in 0..self.rows.div_ceil(LANES) {
                     l.vertical_band(
                         &self.ring,
                         &self.steps,
+                        self.along_cols,
                         &mut self.sums,
                         &mut self.block,
                         &mut self.lanes,
@@ -208,17 +211,18 @@ impl<'a> StageBench<'a> {
                 }
             }
             Stage::SecondHorizontal => {
-                let mut sampled = [[0.0f32; LANES]; 64];
+                let mut sampled = [[[0.0f32; LANES]; 64]; 2];
                 for _ in 0..bands {
+                    let (a, b) = self.lanes.split_at(LANES * stride);
                     l.box_lanes_sampled(
-                        &self.lanes,
+                        [a, b],
                         self.cols,
                         self.along_rows,
                         &self.col_at,
                         &mut sampled,
                     );
                 }
-                return sampled[1][1];
+                return sampled[1][1][1];
             }
             Stage::SecondVertical => self.second_vertical(),
             Stage::Dct | Stage::QualityAndBits => unreachable!(),
@@ -227,7 +231,8 @@ impl<'a> StageBench<'a> {
     }
 
     fn second_vertical(&mut self) {
-        let mut v = VerticalBox::new(64, self.rows, self.along_cols);
+        let row_at = decimation_indices(self.rows);
+        let mut v = VerticalBox::sampled(64, self.rows, self.along_cols, &row_at);
         let row: [f32; 64] = std::array::from_fn(|j| self.band[self.col_at[j]]);
         for _ in 0..self.rows {
             v.push(&row);

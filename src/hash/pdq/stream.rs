@@ -62,7 +62,7 @@ fn downsample_scalar(src: &LumaSource) -> Box<Downsample> {
     let mut h2 = vec![0.0f32; cols];
     let mut h2_sampled = [0.0f32; 64];
     let mut v1 = VerticalBox::new(cols, rows, along_cols);
-    let mut v2 = VerticalBox::new(64, rows, along_cols);
+    let mut v2 = VerticalBox::sampled(64, rows, along_cols, &row_at);
 
     // The second horizontal pass and the second vertical pass, for one row
     // completed by the first vertical pass.

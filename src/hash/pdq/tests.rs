@@ -56,3 +56,30 @@ fn luma_coefficients_are_the_double_literals_rounded_once() {
         r * 255.0 + g * 255.0 + b * 255.0
     });
 }
+
+/// The float-luma entry point, fed the luma [`hash`] computes, gives the
+/// same hash for both profiles (one image squashed by Cli512, one not), and
+/// refuses buffers of the wrong length.
+#[test]
+fn hash_luma_equals_hash_of_pixels() {
+    for (w, h) in [(640usize, 480usize), (97, 203), (64, 64), (4, 9)] {
+        let px: Vec<u8> = (0..w * h * 3)
+            .map(|i| ((i * 2654435761usize) >> 11) as u8 ^ (i / (3 * w)) as u8)
+            .collect();
+        let view = PixelView::packed(&px, w as u32, h as u32, PixelFormat::Rgb8).unwrap();
+        let luma: Vec<f32> = px
+            .chunks_exact(3)
+            .map(|p| luma::luma_rgb(p[0], p[1], p[2]))
+            .collect();
+        for profile in [Profile::FullResolution, Profile::Cli512] {
+            assert_eq!(
+                hash_luma(&luma, w, h, profile).unwrap(),
+                hash(&view, profile),
+                "{w}x{h} {profile:?}"
+            );
+        }
+        assert!(hash_luma(&luma[1..], w, h, Profile::FullResolution).is_err());
+        assert!(hash_luma(&luma, w + 1, h, Profile::FullResolution).is_err());
+    }
+    assert!(hash_luma(&[], 0, 0, Profile::FullResolution).is_err());
+}

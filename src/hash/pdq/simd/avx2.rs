@@ -1,6 +1,7 @@
-//! The AVX2 backend: 16 lanes as two `__m256`. Multiplies and adds are
-//! separate instructions; `fma` is never enabled (`avx2` does not imply it),
-//! so nothing can be fused.
+//! The AVX2 backend: 16 lanes as two `__m256`, on CPUs with AVX2 and FMA.
+//! The reference's multiplies and adds stay separate instructions (Rust and
+//! LLVM never fuse them on their own); FMA instructions appear only in
+//! [`Lanes::reciprocal_quotient`], the exact divide of [`super::divide`].
 
 // Inside `#[target_feature(enable = "avx2")]` functions the arithmetic
 // intrinsics are safe to call from Rust 1.87 on; the `unsafe` blocks keep
@@ -9,16 +10,17 @@
 
 use std::arch::x86_64::*;
 
-use super::{kernels, luma_rgb8_scalar, Lanes, Step, LANES};
+use super::{kernels, Lanes, Step, LANES, SUBBANDS};
 use crate::hash::pdq::luma::{LUMA_FROM_B, LUMA_FROM_G, LUMA_FROM_R};
 
-/// Proof that the CPU has AVX2: only [`Avx2::new`] makes one.
+/// Proof that the CPU has AVX2 and FMA: only [`Avx2::new`] makes one.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Avx2(());
 
 impl Avx2 {
     pub(crate) fn new() -> Option<Avx2> {
-        std::arch::is_x86_feature_detected!("avx2").then_some(Avx2(()))
+        (std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma"))
+            .then_some(Avx2(()))
     }
 }
 
@@ -154,7 +156,26 @@ unsafe fn luma_rgb8_avx2(bytes: &[u8], bpp: usize, rgb: [usize; 3], out: &mut [f
         }
         done += 8;
     }
-    luma_rgb8_scalar(&bytes[done * bpp..], bpp, rgb, &mut out[done..]);
+    // The last pixels (up to 10 when a 32-byte read would pass the end of
+    // the row) through a zero-padded copy, 8 at a time.
+    while done < n {
+        let count = (n - done).min(8);
+        let mut padded = [0u8; 32];
+        padded[..count * bpp].copy_from_slice(&bytes[done * bpp..(done + count) * bpp]);
+        let mut luma = [0.0f32; 8];
+        // SAFETY: 32 bytes readable in `padded`, 8 floats writable in `luma`.
+        unsafe {
+            let p = padded.as_ptr();
+            let px = if bpp == 3 {
+                load_rgb3(p)
+            } else {
+                _mm256_loadu_si256(p as *const __m256i)
+            };
+            _mm256_storeu_ps(luma.as_mut_ptr(), luma_of(px, &shuffles));
+        }
+        out[done..done + count].copy_from_slice(&luma[..count]);
+        done += count;
+    }
 }
 
 impl Lanes for Avx2 {
@@ -207,6 +228,34 @@ impl Lanes for Avx2 {
     }
 
     #[inline(always)]
+    fn mul(self, a: Col, b: Col) -> Col {
+        // SAFETY: AVX2 (`self`).
+        unsafe { [_mm256_mul_ps(a[0], b[0]), _mm256_mul_ps(a[1], b[1])] }
+    }
+
+    const FUSED_MULTIPLY_ADD: bool = true;
+
+    #[inline(always)]
+    fn reciprocal_quotient(self, x: Col, window: Col, reciprocal: Col) -> Col {
+        // SAFETY: AVX2 and FMA (`self`); only called from functions
+        // compiled with both enabled, where this inlines.
+        unsafe {
+            let q0 = [
+                _mm256_mul_ps(x[0], reciprocal[0]),
+                _mm256_mul_ps(x[1], reciprocal[1]),
+            ];
+            let residual = [
+                _mm256_fnmadd_ps(q0[0], window[0], x[0]),
+                _mm256_fnmadd_ps(q0[1], window[1], x[1]),
+            ];
+            [
+                _mm256_fmadd_ps(residual[0], reciprocal[0], q0[0]),
+                _mm256_fmadd_ps(residual[1], reciprocal[1], q0[1]),
+            ]
+        }
+    }
+
+    #[inline(always)]
     fn transpose16(self, src: &[f32], src_stride: usize, dst: &mut [f32], dst_stride: usize) {
         let src = &src[..15 * src_stride + LANES];
         let dst = &mut dst[..15 * dst_stride + LANES];
@@ -234,80 +283,91 @@ impl Lanes for Avx2 {
     }
 
     fn rows_to_lanes(self, rows: &[f32], stride: usize, lanes: &mut [f32]) {
-        #[target_feature(enable = "avx2")]
+        #[target_feature(enable = "avx2,fma")]
         unsafe fn run(l: Avx2, rows: &[f32], stride: usize, lanes: &mut [f32]) {
             kernels::rows_to_lanes(l, rows, stride, lanes)
         }
-        // SAFETY: AVX2 (`self`).
+        // SAFETY: AVX2 and FMA (`self`).
         unsafe { run(self, rows, stride, lanes) }
+    }
+
+    fn sampled_to_rows(self, columns: &[[f32; LANES]; 64], rows: &mut [[f32; 64]]) {
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn run(l: Avx2, columns: &[[f32; LANES]; 64], rows: &mut [[f32; 64]]) {
+            kernels::sampled_to_rows(l, columns, rows)
+        }
+        // SAFETY: AVX2 and FMA (`self`).
+        unsafe { run(self, columns, rows) }
     }
 
     fn box_lanes_to_rows(
         self,
-        input: &[f32],
+        inputs: [&[f32]; SUBBANDS],
         len: usize,
         full: usize,
         rows: &mut [f32],
         stride: usize,
     ) {
-        #[target_feature(enable = "avx2")]
+        #[target_feature(enable = "avx2,fma")]
         unsafe fn run(
             l: Avx2,
-            input: &[f32],
+            inputs: [&[f32]; SUBBANDS],
             len: usize,
             full: usize,
             rows: &mut [f32],
             stride: usize,
         ) {
-            kernels::box_lanes_to_rows(l, input, len, full, rows, stride)
+            kernels::box_lanes_to_rows(l, inputs, len, full, rows, stride)
         }
-        // SAFETY: AVX2 (`self`).
-        unsafe { run(self, input, len, full, rows, stride) }
+        // SAFETY: AVX2 and FMA (`self`).
+        unsafe { run(self, inputs, len, full, rows, stride) }
     }
 
     fn box_lanes_sampled(
         self,
-        input: &[f32],
+        inputs: [&[f32]; SUBBANDS],
         len: usize,
         full: usize,
         at: &[usize; 64],
-        out: &mut [[f32; LANES]; 64],
+        out: &mut [[[f32; LANES]; 64]; SUBBANDS],
     ) {
-        #[target_feature(enable = "avx2")]
+        #[target_feature(enable = "avx2,fma")]
         unsafe fn run(
             l: Avx2,
-            input: &[f32],
+            inputs: [&[f32]; SUBBANDS],
             len: usize,
             full: usize,
             at: &[usize; 64],
-            out: &mut [[f32; LANES]; 64],
+            out: &mut [[[f32; LANES]; 64]; SUBBANDS],
         ) {
-            kernels::box_lanes_sampled(l, input, len, full, at, out)
+            kernels::box_lanes_sampled(l, inputs, len, full, at, out)
         }
-        // SAFETY: AVX2 (`self`).
-        unsafe { run(self, input, len, full, at, out) }
+        // SAFETY: AVX2 and FMA (`self`).
+        unsafe { run(self, inputs, len, full, at, out) }
     }
 
     fn vertical_band(
         self,
         ring: &[f32],
         steps: &[Step],
+        full: usize,
         sums: &mut [f32],
         block: &mut [f32],
         out_lanes: &mut [f32],
     ) {
-        #[target_feature(enable = "avx2")]
+        #[target_feature(enable = "avx2,fma")]
         unsafe fn run(
             l: Avx2,
             ring: &[f32],
             steps: &[Step],
+            full: usize,
             sums: &mut [f32],
             block: &mut [f32],
             out_lanes: &mut [f32],
         ) {
-            kernels::vertical_band(l, ring, steps, sums, block, out_lanes)
+            kernels::vertical_band(l, ring, steps, full, sums, block, out_lanes)
         }
-        // SAFETY: AVX2 (`self`).
-        unsafe { run(self, ring, steps, sums, block, out_lanes) }
+        // SAFETY: AVX2 and FMA (`self`).
+        unsafe { run(self, ring, steps, full, sums, block, out_lanes) }
     }
 }

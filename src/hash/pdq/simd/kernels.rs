@@ -5,6 +5,7 @@
 //! The box recurrence here is `box1DFloat`'s four phases (see
 //! [`super::super::boxfilter`]), with each float replaced by 16 lanes.
 
+use super::divide::{with_divisor, Divide, Plain};
 use super::{Lanes, LANES};
 use crate::hash::pdq::boxfilter::half_window;
 
@@ -16,96 +17,140 @@ pub(crate) fn rows_to_lanes<L: Lanes>(l: L, rows: &[f32], stride: usize, lanes: 
     }
 }
 
-/// Where [`box_recurrence`] sends output `o`'s running sum and window.
+/// Where [`box_recurrence`] sends output `o` of each of its `K` sub-bands.
 /// (A trait, not a closure: closures would be compiled outside the
 /// backend's `target_feature` and lose its intrinsics' inlining.)
-trait Emit<L: Lanes> {
-    fn emit(&mut self, l: L, o: usize, sum: L::Col, window: f32);
+trait Emit<L: Lanes, const K: usize> {
+    /// Output `o` of sub-band `k` is `by.quotient(sums[k])`.
+    fn emit<D: Divide<L>>(&mut self, l: L, o: usize, sums: &[L::Col; K], by: D);
 }
 
 /// Only the outputs at `at` (ascending; it repeats an index when len < 64).
-struct SampledOutputs<'a> {
+struct SampledOutputs<'a, const K: usize> {
     at: &'a [usize; 64],
-    out: &'a mut [[f32; LANES]; 64],
+    out: &'a mut [[[f32; LANES]; 64]; K],
     next: usize,
 }
 
-impl<L: Lanes> Emit<L> for SampledOutputs<'_> {
+impl<L: Lanes, const K: usize> Emit<L, K> for SampledOutputs<'_, K> {
     #[inline(always)]
-    fn emit(&mut self, l: L, o: usize, sum: L::Col, window: f32) {
+    fn emit<D: Divide<L>>(&mut self, l: L, o: usize, sums: &[L::Col; K], by: D) {
         while self.next < 64 && self.at[self.next] == o {
-            l.store(l.div(sum, l.splat(window)), &mut self.out[self.next]);
+            for (out, &sum) in self.out.iter_mut().zip(sums) {
+                l.store(by.quotient(l, sum), &mut out[self.next]);
+            }
             self.next += 1;
         }
     }
 }
 
-/// `box1DFloat` over `len` positions of lane layout.
+/// `box1DFloat` over `len` positions of lane layout, on `K` sub-bands side
+/// by side (independent sums, so one's adds run while another's wait), the
+/// full window divided by `by`.
 #[inline(always)]
-fn box_recurrence<L: Lanes>(l: L, input: &[f32], len: usize, full: usize, sink: &mut impl Emit<L>) {
+fn box_recurrence<L: Lanes, D: Divide<L>, const K: usize>(
+    l: L,
+    inputs: [&[f32]; K],
+    len: usize,
+    full: usize,
+    by: D,
+    sink: &mut impl Emit<L, K>,
+) {
     let half = half_window(full);
-    let input = &input[..len * LANES];
-    let mut sum = l.splat(0.0);
+    let inputs = inputs.map(|input| &input[..len * LANES]);
+    let mut sums = [l.splat(0.0); K];
     // Phase 1: accumulate, no output.
     for ri in 0..half - 1 {
-        sum = l.add(sum, l.load(&input[ri * LANES..]));
+        for (k, sum) in sums.iter_mut().enumerate() {
+            *sum = l.add(*sum, load_at(l, inputs[k], ri));
+        }
     }
     // Phase 2: growing window.
     let mut oi = 0;
     for ri in half - 1..full {
-        sum = l.add(sum, l.load(&input[ri * LANES..]));
-        sink.emit(l, oi, sum, (ri + 1) as f32);
+        for (k, sum) in sums.iter_mut().enumerate() {
+            *sum = l.add(*sum, load_at(l, inputs[k], ri));
+        }
+        sink.emit(l, oi, &sums, plain(l, ri + 1));
         oi += 1;
     }
     // Phase 3: add the entering value, then subtract the leaving one.
-    let entering = input[full * LANES..].chunks_exact(LANES);
-    let leaving = input.chunks_exact(LANES);
-    for (x, y) in entering.zip(leaving) {
-        sum = l.add(sum, l.load(x));
-        sum = l.sub(sum, l.load(y));
-        sink.emit(l, oi, sum, full as f32);
+    for ri in full..len {
+        for (k, sum) in sums.iter_mut().enumerate() {
+            *sum = l.sub(
+                l.add(*sum, load_at(l, inputs[k], ri)),
+                load_at(l, inputs[k], ri - full),
+            );
+        }
+        sink.emit(l, oi, &sums, by);
         oi += 1;
     }
     // Phase 4: subtract only, shrinking window.
-    for k in 0..half - 1 {
-        sum = l.sub(sum, l.load(&input[(len - full + k) * LANES..]));
-        sink.emit(l, oi, sum, (full - 1 - k) as f32);
+    for j in 0..half - 1 {
+        for (k, sum) in sums.iter_mut().enumerate() {
+            *sum = l.sub(*sum, load_at(l, inputs[k], len - full + j));
+        }
+        sink.emit(l, oi, &sums, plain(l, full - 1 - j));
         oi += 1;
     }
     debug_assert_eq!(oi, len);
 }
 
-/// Every output, divided by its window, gathered 16 at a time into a block
-/// that is transposed back into row layout.
-struct RowOutputs<'a> {
-    rows: &'a mut [f32],
-    stride: usize,
-    block: [[f32; LANES]; LANES],
+/// Position `i` of a lane-layout input.
+#[inline(always)]
+fn load_at<L: Lanes>(l: L, input: &[f32], i: usize) -> L::Col {
+    l.load(&input[i * LANES..])
 }
 
-impl<L: Lanes> Emit<L> for RowOutputs<'_> {
+/// The plain divide by a window of `window` values.
+#[inline(always)]
+fn plain<L: Lanes>(l: L, window: usize) -> Plain<L::Col> {
+    Plain(l.splat(window as f32))
+}
+
+/// Every output, divided by its window, gathered 16 at a time into a block
+/// per sub-band that is transposed back into row layout.
+struct RowOutputs<'a, const K: usize> {
+    rows: &'a mut [f32],
+    stride: usize,
+    blocks: [[[f32; LANES]; LANES]; K],
+}
+
+impl<const K: usize> RowOutputs<'_, K> {
+    /// Writes the blocks to columns `c0..c0 + 16` of the rows.
     #[inline(always)]
-    fn emit(&mut self, l: L, o: usize, sum: L::Col, window: f32) {
-        l.store(l.div(sum, l.splat(window)), &mut self.block[o % LANES]);
-        if o % LANES == LANES - 1 {
-            let c0 = o + 1 - LANES;
+    fn flush<L: Lanes>(&mut self, l: L, c0: usize) {
+        for (k, block) in self.blocks.iter().enumerate() {
             l.transpose16(
-                self.block.as_flattened(),
+                block.as_flattened(),
                 LANES,
-                &mut self.rows[c0..],
+                &mut self.rows[k * LANES * self.stride + c0..],
                 self.stride,
             );
         }
     }
 }
 
-/// The box filter along 16 rows held in lane layout, every output written
-/// back in row layout: 16 rows of `stride` floats (a multiple of 16, at
-/// least `len`; columns past `len` get values of no meaning).
+impl<L: Lanes, const K: usize> Emit<L, K> for RowOutputs<'_, K> {
+    #[inline(always)]
+    fn emit<D: Divide<L>>(&mut self, l: L, o: usize, sums: &[L::Col; K], by: D) {
+        for (block, &sum) in self.blocks.iter_mut().zip(sums) {
+            l.store(by.quotient(l, sum), &mut block[o % LANES]);
+        }
+        if o % LANES == LANES - 1 {
+            self.flush(l, o + 1 - LANES);
+        }
+    }
+}
+
+/// The box filter along `K` sub-bands of 16 rows held in lane layout,
+/// every output written back in row layout: `16 K` rows of `stride` floats
+/// (a multiple of 16, at least `len`; columns past `len` get values of no
+/// meaning), sub-band `k` from row `16 k`.
 #[inline(always)]
-pub(crate) fn box_lanes_to_rows<L: Lanes>(
+pub(crate) fn box_lanes_to_rows<L: Lanes, const K: usize>(
     l: L,
-    input: &[f32],
+    inputs: [&[f32]; K],
     len: usize,
     full: usize,
     rows: &mut [f32],
@@ -114,49 +159,56 @@ pub(crate) fn box_lanes_to_rows<L: Lanes>(
     let mut sink = RowOutputs {
         rows,
         stride,
-        block: [[0.0; LANES]; LANES],
+        blocks: [[[0.0; LANES]; LANES]; K],
     };
-    box_recurrence(l, input, len, full, &mut sink);
+    with_divisor!(l, full, |by| box_recurrence(
+        l, inputs, len, full, by, &mut sink
+    ));
     if len % LANES != 0 {
-        let c0 = len - len % LANES;
-        l.transpose16(
-            sink.block.as_flattened(),
-            LANES,
-            &mut sink.rows[c0..],
-            stride,
-        );
+        sink.flush(l, len - len % LANES);
     }
 }
 
 #[inline(always)]
-pub(crate) fn box_lanes_sampled<L: Lanes>(
+pub(crate) fn box_lanes_sampled<L: Lanes, const K: usize>(
     l: L,
-    input: &[f32],
+    inputs: [&[f32]; K],
     len: usize,
     full: usize,
     at: &[usize; 64],
-    out: &mut [[f32; LANES]; 64],
+    out: &mut [[[f32; LANES]; 64]; K],
 ) {
-    box_recurrence(
-        l,
-        input,
-        len,
-        full,
-        &mut SampledOutputs { at, out, next: 0 },
-    );
+    let mut sink = SampledOutputs { at, out, next: 0 };
+    with_divisor!(l, full, |by| box_recurrence(
+        l, inputs, len, full, by, &mut sink
+    ));
+}
+
+#[inline(always)]
+pub(crate) fn sampled_to_rows<L: Lanes>(
+    l: L,
+    columns: &[[f32; LANES]; 64],
+    rows: &mut [[f32; 64]],
+) {
+    let rows = rows[..LANES].as_flattened_mut();
+    for j0 in (0..64).step_by(LANES) {
+        l.transpose16(columns[j0..].as_flattened(), LANES, &mut rows[j0..], 64);
+    }
 }
 
 /// One step of the vertical box filter, the same for every column: add the
 /// row at float offset `add` of the ring, then subtract the row at `sub`,
-/// then (if `out` is set) write `sum / window` as output row `k` of the band.
+/// then (if `out` is set to `(k, window)`) write `sum / window` as output
+/// row `k` of the band.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Step {
     pub(crate) add: Option<usize>,
     pub(crate) sub: Option<usize>,
-    pub(crate) out: Option<(usize, f32)>,
+    pub(crate) out: Option<(usize, usize)>,
 }
 
-/// Runs `steps` over every column, carrying the running sums in `sums`,
+/// Runs `steps` (of a filter with window `full`) over every column,
+/// carrying the running sums in `sums`,
 /// and writes the band's output rows in lane layout (`out_lanes[c * 16 + k]`
 /// = output row k at column c). `block` is scratch space of
 /// [`VERTICAL_BLOCK`] floats; output rows no step writes get whatever it
@@ -169,6 +221,7 @@ pub(crate) fn vertical_band<L: Lanes>(
     l: L,
     ring: &[f32],
     steps: &[Step],
+    full: usize,
     sums: &mut [f32],
     block: &mut [f32],
     out_lanes: &mut [f32],
@@ -176,12 +229,33 @@ pub(crate) fn vertical_band<L: Lanes>(
     let width = sums.len();
     debug_assert_eq!(width % LANES, 0);
     let wide_end = width - width % (WIDE * LANES);
-    for c0 in (0..wide_end).step_by(WIDE * LANES) {
-        vertical_chunk::<L, WIDE>(l, ring, steps, c0, sums, block, out_lanes);
-    }
-    for c0 in (wide_end..width).step_by(LANES) {
-        vertical_chunk::<L, 1>(l, ring, steps, c0, sums, block, out_lanes);
-    }
+    let buffers = VerticalBuffers {
+        ring,
+        steps,
+        full,
+        sums,
+        block,
+        out_lanes,
+    };
+    with_divisor!(l, full, |by| {
+        let mut b = buffers;
+        for c0 in (0..wide_end).step_by(WIDE * LANES) {
+            vertical_chunk::<L, _, WIDE>(l, by, c0, &mut b);
+        }
+        for c0 in (wide_end..width).step_by(LANES) {
+            vertical_chunk::<L, _, 1>(l, by, c0, &mut b);
+        }
+    })
+}
+
+/// [`vertical_band`]'s arguments.
+struct VerticalBuffers<'a> {
+    ring: &'a [f32],
+    steps: &'a [Step],
+    full: usize,
+    sums: &'a mut [f32],
+    block: &'a mut [f32],
+    out_lanes: &'a mut [f32],
 }
 
 /// Column groups of 16 in one [`vertical_chunk`].
@@ -192,23 +266,21 @@ pub(crate) const VERTICAL_BLOCK: usize = LANES * LANES * WIDE;
 
 /// [`vertical_band`] for columns `c0..c0 + 16 * N`.
 #[inline(always)]
-fn vertical_chunk<L: Lanes, const N: usize>(
+fn vertical_chunk<L: Lanes, D: Divide<L>, const N: usize>(
     l: L,
-    ring: &[f32],
-    steps: &[Step],
+    by: D,
     c0: usize,
-    sums: &mut [f32],
-    block: &mut [f32],
-    out_lanes: &mut [f32],
+    b: &mut VerticalBuffers,
 ) {
-    let sums = &mut sums[c0..c0 + N * LANES];
+    let (ring, full) = (b.ring, b.full);
+    let sums = &mut b.sums[c0..c0 + N * LANES];
     let mut acc = [l.splat(0.0); N];
     for (j, a) in acc.iter_mut().enumerate() {
         *a = l.load(&sums[j * LANES..]);
     }
     // Output row k, columns c0.., at block[k * N * 16..].
-    let block = &mut block[..LANES * LANES * N];
-    for s in steps {
+    let block = &mut b.block[..LANES * LANES * N];
+    for s in b.steps {
         if let Some(a) = s.add {
             let row = &ring[a + c0..a + c0 + N * LANES];
             for (j, acc) in acc.iter_mut().enumerate() {
@@ -222,9 +294,15 @@ fn vertical_chunk<L: Lanes, const N: usize>(
             }
         }
         if let Some((k, window)) = s.out {
-            let window = l.splat(window);
-            for (j, acc) in acc.iter().enumerate() {
-                l.store(l.div(*acc, window), &mut block[(k * N + j) * LANES..]);
+            if window == full {
+                for (j, acc) in acc.iter().enumerate() {
+                    l.store(by.quotient(l, *acc), &mut block[(k * N + j) * LANES..]);
+                }
+            } else {
+                let by = plain(l, window);
+                for (j, acc) in acc.iter().enumerate() {
+                    l.store(by.quotient(l, *acc), &mut block[(k * N + j) * LANES..]);
+                }
             }
         }
     }
@@ -235,7 +313,7 @@ fn vertical_chunk<L: Lanes, const N: usize>(
         l.transpose16(
             &block[j * LANES..],
             N * LANES,
-            &mut out_lanes[(c0 + j * LANES) * LANES..],
+            &mut b.out_lanes[(c0 + j * LANES) * LANES..],
             LANES,
         );
     }

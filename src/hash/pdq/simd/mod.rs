@@ -6,10 +6,14 @@
 //! never mix: every operation is lane-wise add, subtract, divide, multiply
 //! or a transpose (which only moves values). So each lane sees exactly the
 //! scalar code's operations in the scalar code's order, and the bits cannot
-//! differ. No backend uses fused multiply-add.
+//! differ. The one exception to "the same operations" is the divide by a
+//! box window: [`divide`] replaces it with cheaper operations that give the
+//! divide's exact bits (proven by exhaustion). Fused multiply-add is used
+//! there and nowhere else.
 
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod avx2;
+pub(crate) mod divide;
 mod kernels;
 pub(crate) mod portable;
 #[cfg(target_arch = "x86_64")]
@@ -22,8 +26,16 @@ mod tests;
 
 use super::luma::luma_rgb;
 
-/// Rows in a band, and floats in a [`Lanes::Col`].
+/// Rows in a sub-band, and floats in a [`Lanes::Col`].
 pub(crate) const LANES: usize = 16;
+
+/// Sub-bands the horizontal passes run side by side. A running sum's adds
+/// wait on each other (6 cycles a step), so one sub-band leaves the vector
+/// units idle; two keep them busy.
+pub(crate) const SUBBANDS: usize = 2;
+
+/// Rows in a band.
+pub(crate) const BAND: usize = SUBBANDS * LANES;
 
 /// The operations the banded filter needs, on 16 lanes at a time.
 ///
@@ -43,6 +55,22 @@ pub(crate) trait Lanes: Copy {
     fn add(self, a: Self::Col, b: Self::Col) -> Self::Col;
     fn sub(self, a: Self::Col, b: Self::Col) -> Self::Col;
     fn div(self, a: Self::Col, b: Self::Col) -> Self::Col;
+    fn mul(self, a: Self::Col, b: Self::Col) -> Self::Col;
+
+    /// Whether [`Lanes::reciprocal_quotient`] uses a fused multiply-add.
+    const FUSED_MULTIPLY_ADD: bool = false;
+
+    /// `x / window` by Markstein's correction of `x * reciprocal` (see
+    /// [`divide`]), on backends with fused multiply-add; others divide.
+    fn reciprocal_quotient(
+        self,
+        x: Self::Col,
+        window: Self::Col,
+        reciprocal: Self::Col,
+    ) -> Self::Col {
+        let _ = reciprocal;
+        self.div(x, window)
+    }
     /// `dst[j * dst_stride + i] = src[i * src_stride + j]` for `i, j < 16`.
     fn transpose16(self, src: &[f32], src_stride: usize, dst: &mut [f32], dst_stride: usize);
 
@@ -58,30 +86,37 @@ pub(crate) trait Lanes: Copy {
         kernels::rows_to_lanes(self, rows, stride, lanes);
     }
 
-    /// The box filter along 16 rows given in lane layout, every output
-    /// written in row layout (16 rows of `stride` floats).
+    /// The box filter along the 16 rows of each sub-band, given in lane
+    /// layout, every output written in row layout (32 rows of `stride`
+    /// floats, sub-band `k` from row `16 k`).
     fn box_lanes_to_rows(
         self,
-        input: &[f32],
+        inputs: [&[f32]; SUBBANDS],
         len: usize,
         full: usize,
         rows: &mut [f32],
         stride: usize,
     ) {
-        kernels::box_lanes_to_rows(self, input, len, full, rows, stride);
+        kernels::box_lanes_to_rows(self, inputs, len, full, rows, stride);
     }
 
-    /// The box filter along 16 rows at once, only outputs at `at` written
-    /// (`out[j]` = the 16 rows' outputs at index `at[j]`).
+    /// The box filter along the rows of each sub-band, only outputs at `at`
+    /// written (`out[k][j]` = sub-band k's 16 outputs at index `at[j]`).
     fn box_lanes_sampled(
         self,
-        input: &[f32],
+        inputs: [&[f32]; SUBBANDS],
         len: usize,
         full: usize,
         at: &[usize; 64],
-        out: &mut [[f32; LANES]; 64],
+        out: &mut [[[f32; LANES]; 64]; SUBBANDS],
     ) {
-        kernels::box_lanes_sampled(self, input, len, full, at, out);
+        kernels::box_lanes_sampled(self, inputs, len, full, at, out);
+    }
+
+    /// 64 sampled columns of a sub-band (`columns[j][k]` = row k, column j)
+    /// into its 16 rows of 64 (`rows[k][j]`).
+    fn sampled_to_rows(self, columns: &[[f32; LANES]; 64], rows: &mut [[f32; 64]]) {
+        kernels::sampled_to_rows(self, columns, rows);
     }
 
     /// Runs `steps` of the vertical box filter over every column, see
@@ -90,11 +125,12 @@ pub(crate) trait Lanes: Copy {
         self,
         ring: &[f32],
         steps: &[Step],
+        full: usize,
         sums: &mut [f32],
         block: &mut [f32],
         out_lanes: &mut [f32],
     ) {
-        kernels::vertical_band(self, ring, steps, sums, block, out_lanes);
+        kernels::vertical_band(self, ring, steps, full, sums, block, out_lanes);
     }
 }
 

@@ -3,6 +3,7 @@
 //! target (NEON on ARM phones, SSE2 on baseline x86-64). No intrinsics, no
 //! `unsafe`.
 
+use super::divide::reciprocal_quotient_scalar;
 use super::{Lanes, LANES};
 
 /// Always available.
@@ -48,6 +49,21 @@ impl Lanes for Portable {
     #[inline(always)]
     fn div(self, a: Col, b: Col) -> Col {
         lanewise(a, b, |x, y| x / y)
+    }
+
+    #[inline(always)]
+    fn mul(self, a: Col, b: Col) -> Col {
+        lanewise(a, b, |x, y| x * y)
+    }
+
+    /// On targets where `f32::mul_add` is one instruction (every aarch64
+    /// CPU; x86-64 built with `fma`); elsewhere it would be a slow software
+    /// routine, so those divide.
+    const FUSED_MULTIPLY_ADD: bool = cfg!(any(target_arch = "aarch64", target_feature = "fma"));
+
+    #[inline(always)]
+    fn reciprocal_quotient(self, x: Col, window: Col, reciprocal: Col) -> Col {
+        std::array::from_fn(|i| reciprocal_quotient_scalar(x[i], window[i], reciprocal[i]))
     }
 
     #[inline(always)]

@@ -65,6 +65,12 @@ impl Lanes for Sse2 {
     }
 
     #[inline(always)]
+    fn mul(self, a: Col, b: Col) -> Col {
+        // SAFETY: as above.
+        lanewise(a, b, |x, y| unsafe { _mm_mul_ps(x, y) })
+    }
+
+    #[inline(always)]
     fn transpose16(self, src: &[f32], src_stride: usize, dst: &mut [f32], dst_stride: usize) {
         let src = &src[..15 * src_stride + LANES];
         let dst = &mut dst[..15 * dst_stride + LANES];

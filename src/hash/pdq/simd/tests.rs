@@ -32,7 +32,9 @@ fn check_backend<L: Lanes>(l: L, name: &str) {
         }
     }
 
-    // The box filter on 16 rows at once equals box_row on each row.
+    // The box filter on two sub-bands of 16 rows at once equals box_row on
+    // each row. The windows cover each divide: plain (3, 5 on backends
+    // without FMA, 1100), power of two (1, 8, 16) and reciprocal (3, 5, 9).
     for &(len, full) in &[
         (1usize, 1usize),
         (5, 1),
@@ -41,17 +43,22 @@ fn check_backend<L: Lanes>(l: L, name: &str) {
         (40, 16),
         (9, 9),
         (300, 3),
+        (333, 5),
+        (2100, 1100),
     ] {
         let stride = len.next_multiple_of(LANES);
-        let rows = noise(LANES * stride, len as u64 * 31 + full as u64);
-        let mut lanes = vec![0.0; LANES * stride];
-        l.rows_to_lanes(&rows, stride, &mut lanes);
-        let mut in_rows = vec![0.0; LANES * stride];
-        l.box_lanes_to_rows(&lanes, len, full, &mut in_rows, stride);
-        let mut sampled = [[0.0f32; LANES]; 64];
+        let rows = noise(BAND * stride, len as u64 * 31 + full as u64);
+        let mut lanes = vec![0.0; BAND * stride];
+        let (a, b) = lanes.split_at_mut(LANES * stride);
+        l.rows_to_lanes(&rows, stride, a);
+        l.rows_to_lanes(&rows[LANES * stride..], stride, b);
+        let (a, b) = lanes.split_at(LANES * stride);
+        let mut in_rows = vec![0.0; BAND * stride];
+        l.box_lanes_to_rows([a, b], len, full, &mut in_rows, stride);
+        let mut sampled = [[[0.0f32; LANES]; 64]; SUBBANDS];
         let at: [usize; 64] = std::array::from_fn(|i| (2 * i + 1) * len / 128);
-        l.box_lanes_sampled(&lanes, len, full, &at, &mut sampled);
-        for k in 0..LANES {
+        l.box_lanes_sampled([a, b], len, full, &at, &mut sampled);
+        for k in 0..BAND {
             let mut want = vec![0.0; len];
             box_row(&rows[k * stride..k * stride + len], &mut want, full);
             let got = &in_rows[k * stride..k * stride + len];
@@ -61,7 +68,8 @@ fn check_backend<L: Lanes>(l: L, name: &str) {
                 "{name} len {len} window {full} row {k}"
             );
             for (j, &c) in at.iter().enumerate() {
-                assert_eq!(sampled[j][k].to_bits(), want[c].to_bits(), "{name} sampled");
+                let got = sampled[k / LANES][j][k % LANES];
+                assert_eq!(got.to_bits(), want[c].to_bits(), "{name} sampled");
             }
         }
     }
@@ -106,4 +114,52 @@ fn avx2_kernels_equal_scalar() {
         Some(l) => check_backend(l, "avx2"),
         None => eprintln!("AVX2 not available: skipped"),
     }
+}
+
+/// The portable backend as aarch64 builds it (`f32::mul_add` is one
+/// instruction there, so the reciprocal divide is on). On x86-64 without
+/// `fma` the same code runs with a software `mul_add`: slower, same bits.
+#[derive(Clone, Copy)]
+struct PortableFused;
+
+impl Lanes for PortableFused {
+    type Col = [f32; LANES];
+    const FUSED_MULTIPLY_ADD: bool = true;
+
+    fn splat(self, x: f32) -> Self::Col {
+        Portable.splat(x)
+    }
+    fn load(self, s: &[f32]) -> Self::Col {
+        Portable.load(s)
+    }
+    fn store(self, c: Self::Col, s: &mut [f32]) {
+        Portable.store(c, s)
+    }
+    fn add(self, a: Self::Col, b: Self::Col) -> Self::Col {
+        Portable.add(a, b)
+    }
+    fn sub(self, a: Self::Col, b: Self::Col) -> Self::Col {
+        Portable.sub(a, b)
+    }
+    fn div(self, a: Self::Col, b: Self::Col) -> Self::Col {
+        Portable.div(a, b)
+    }
+    fn mul(self, a: Self::Col, b: Self::Col) -> Self::Col {
+        Portable.mul(a, b)
+    }
+    fn reciprocal_quotient(self, x: Self::Col, w: Self::Col, r: Self::Col) -> Self::Col {
+        std::array::from_fn(|i| divide::reciprocal_quotient_scalar(x[i], w[i], r[i]))
+    }
+    fn transpose16(self, src: &[f32], ss: usize, dst: &mut [f32], ds: usize) {
+        Portable.transpose16(src, ss, dst, ds)
+    }
+}
+
+#[test]
+fn portable_kernels_with_fused_divide_equal_scalar() {
+    assert!(matches!(
+        divide::Divisor::new(PortableFused, 3),
+        divide::Divisor::Reciprocal(_)
+    ));
+    check_backend(PortableFused, "portable (fused divide)");
 }
