@@ -34,7 +34,7 @@ pub struct ScanOptions {
     pub min_quality: u8,
     /// Which PDQ reference to reproduce (the list's producer decides).
     pub profile: Profile,
-    /// Decoding limits and EXIF handling.
+    /// Decoding limits, EXIF handling and the JPEG decode profile.
     pub decode: DecodeOptions,
 }
 
@@ -87,6 +87,10 @@ pub struct ScanResult {
     /// The version of the list that answered (lists can be swapped while
     /// scans run; each scan uses one list from start to end).
     pub list_version: u64,
+    /// 1 when the hashes come from every pixel (always for pixels, hashes
+    /// and exact-file matches); 4 or 8 when the opt-in fast JPEG profile
+    /// ([`crate::input::JpegScaling::Fast`]) decoded at that fraction.
+    pub downscale: u8,
 }
 
 impl ScanResult {
@@ -159,11 +163,15 @@ impl Scanner {
                 matches: Vec::new(),
                 labels: Vec::new(),
                 list_version: list.info().list_version,
+                downscale: 1,
             });
         }
         let image = decode_bytes(bytes, &self.options.decode)?;
         let hashes = pdq::hash_dihedral(&image.view(), self.options.profile);
-        Ok(self.decide(&list, &hashes.hashes, hashes.quality))
+        Ok(ScanResult {
+            downscale: image.downscale(),
+            ..self.decide(&list, &hashes.hashes, hashes.quality)
+        })
     }
 
     /// Scans pixels the app already holds.
@@ -192,6 +200,7 @@ impl Scanner {
                 matches: Vec::new(),
                 labels: Vec::new(),
                 list_version,
+                downscale: 1,
             };
         }
         let set = list.known_hashes();
@@ -211,6 +220,7 @@ impl Scanner {
             matches,
             labels,
             list_version,
+            downscale: 1,
         }
     }
 }

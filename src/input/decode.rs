@@ -8,6 +8,7 @@ use std::path::Path;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
 use super::error::{InputError, LimitExceeded};
+use super::fast_jpeg::{self, JpegScaling};
 use super::view::{PixelFormat, PixelView};
 
 /// Limits applied while decoding. Construct with `DecodeLimits::default()`
@@ -48,6 +49,9 @@ pub struct DecodeOptions {
     /// Rotate/flip the pixels as the EXIF orientation tag says. Off by
     /// default: no PDQ reference applies it, and hash lists are made without it.
     pub apply_orientation: bool,
+    /// Full JPEG decoding (the default, bit-exact hashes) or the opt-in
+    /// fast profile that decodes large JPEGs at a reduced scale.
+    pub jpeg_scaling: JpegScaling,
 }
 
 /// EXIF orientation (tag 0x0112), as found in the file.
@@ -141,6 +145,7 @@ pub struct DecodedImage {
     orientation: Orientation,
     orientation_applied: bool,
     source: SourceFormat,
+    downscale: u8,
 }
 
 impl DecodedImage {
@@ -170,6 +175,13 @@ impl DecodedImage {
     }
     pub fn source_format(&self) -> SourceFormat {
         self.source
+    }
+    /// 1 when every pixel was decoded (always, unless
+    /// [`DecodeOptions::jpeg_scaling`] asked for the fast profile); 4 or 8
+    /// when the fast profile decoded the JPEG at that fraction of each side.
+    /// Hashes of downscaled pixels are close to the exact ones, not equal.
+    pub fn downscale(&self) -> u8 {
+        self.downscale
     }
 }
 
@@ -248,14 +260,25 @@ pub fn decode_bytes(bytes: &[u8], options: &DecodeOptions) -> Result<DecodedImag
 
     let mut decoder = reader.into_decoder().map_err(map_image_error)?;
     let (width, height) = decoder.dimensions();
-    let peak = peak_bytes(
+    let full_peak = peak_bytes(
         decoder.total_bytes(),
         width,
         height,
         decoder.color_type(),
         source == SourceFormat::Jpeg && jpeg_is_progressive(bytes),
     );
-    check_dimensions(width, height, peak, limits)?;
+    let scaled = match source {
+        SourceFormat::Jpeg => fast_jpeg::plan(options.jpeg_scaling, bytes, width, height),
+        _ => None,
+    };
+    // A scaled decode needs less memory; the full decode is checked again
+    // below before it runs, should the scaled one fail.
+    check_dimensions(
+        width,
+        height,
+        scaled.map_or(full_peak, |plan| plan.peak_bytes),
+        limits,
+    )?;
     // A broken EXIF block is not a reason to refuse the pixels.
     let orientation = decoder
         .orientation()
@@ -269,7 +292,25 @@ pub fn decode_bytes(bytes: &[u8], options: &DecodeOptions) -> Result<DecodedImag
             "truncated JPEG (no end-of-image marker after the scan data)".into(),
         ));
     }
-    let mut image = DynamicImage::from_decoder(decoder).map_err(map_image_error)?;
+    // The fast profile falls back to the full decode whenever the scaled
+    // decoder refuses the file, so it never rejects what the exact profile
+    // accepts; `downscale` then says 1.
+    let scaled_image = scaled.and_then(|plan| {
+        fast_jpeg::decode_scaled(bytes, plan, width, height, limits)
+            .ok()
+            .map(|image| (image, plan.denominator))
+    });
+    let (mut image, downscale) = match scaled_image {
+        Some(done) => done,
+        None => {
+            check_dimensions(width, height, full_peak, limits)?;
+            (
+                DynamicImage::from_decoder(decoder).map_err(map_image_error)?,
+                1,
+            )
+        }
+    };
+    let (width, height) = (image.width(), image.height());
 
     let applied = options.apply_orientation && orientation != Orientation::Normal;
     if applied {
@@ -289,6 +330,7 @@ pub fn decode_bytes(bytes: &[u8], options: &DecodeOptions) -> Result<DecodedImag
         orientation,
         orientation_applied: applied,
         source,
+        downscale,
     })
 }
 
@@ -376,7 +418,7 @@ fn jpeg_is_complete(b: &[u8]) -> bool {
 
 /// Offset of the first marker segment before the scan data for which
 /// `want(marker)` holds, walking segments by their lengths.
-fn jpeg_marker(b: &[u8], want: impl Fn(u8) -> bool) -> Option<usize> {
+pub(super) fn jpeg_marker(b: &[u8], want: impl Fn(u8) -> bool) -> Option<usize> {
     let mut i = 2; // after SOI
     for _ in 0..4096 {
         let (Some(&0xff), Some(&marker)) = (b.get(i), b.get(i + 1)) else {

@@ -10,12 +10,14 @@
 
 mod decode;
 mod error;
+mod fast_jpeg;
 mod view;
 
 pub use decode::{
     decode_bytes, decode_file, read_file_limited, DecodeLimits, DecodeOptions, DecodedImage,
     Orientation, SourceFormat,
 };
-pub use error::InputError;
+pub use error::{InputError, LimitExceeded};
+pub use fast_jpeg::JpegScaling;
 pub(crate) use view::Channels;
 pub use view::{PixelFormat, PixelView};

@@ -26,6 +26,8 @@ const AHEAD: usize = 64;
 struct Hashed {
     hashes: Vec<percept::Hash256>,
     quality: u8,
+    /// 1, or 4/8 when the fast profile decoded at that fraction.
+    downscale: u8,
 }
 
 pub fn run(args: HashArgs) -> ExitCode {
@@ -36,6 +38,8 @@ pub fn run(args: HashArgs) -> ExitCode {
     let mut options = DecodeOptions::default();
     options.apply_orientation = args.apply_exif;
     options.limits.max_pixels = args.max_pixels;
+    options.jpeg_scaling = crate::jpeg_scaling(args.fast_decode);
+    let report_downscale = args.fast_decode.is_some();
     let options = Arc::new(options);
     let dihedral = args.dihedral;
 
@@ -67,7 +71,7 @@ pub fn run(args: HashArgs) -> ExitCode {
             printed += 1;
             match result {
                 Ok(h) => {
-                    let line = format_line(path, &h, args.format);
+                    let line = format_line(path, &h, args.format, report_downscale);
                     if writeln!(out, "{line}").is_err() {
                         // Broken pipe (e.g. `| head`): stop quietly.
                         return ExitCode::from(1);
@@ -105,22 +109,27 @@ fn hash_file(
 ) -> Result<Hashed, String> {
     let image = decode_file(path, options).map_err(|e| e.to_string())?;
     let view = image.view();
+    let downscale = image.downscale();
     Ok(if dihedral {
         let d = pdq::hash_dihedral(&view, profile);
         Hashed {
             hashes: d.hashes.to_vec(),
             quality: d.quality,
+            downscale,
         }
     } else {
         let p = pdq::hash(&view, profile);
         Hashed {
             hashes: vec![p.hash],
             quality: p.quality,
+            downscale,
         }
     })
 }
 
-fn format_line(path: &Path, h: &Hashed, format: Format) -> String {
+/// One output line. With `--fast-decode`, JSON objects also carry
+/// `downscale` (1, 4 or 8); CSV keeps the reference's columns.
+fn format_line(path: &Path, h: &Hashed, format: Format, report_downscale: bool) -> String {
     let name = path.display().to_string();
     match format {
         Format::Csv => {
@@ -138,6 +147,9 @@ fn format_line(path: &Path, h: &Hashed, format: Format) -> String {
                     .map(|(v, hash)| (v.name().to_string(), hash.to_hex().into()))
                     .collect();
                 object["dihedral"] = variants.into();
+            }
+            if report_downscale {
+                object["downscale"] = h.downscale.into();
             }
             object.to_string()
         }

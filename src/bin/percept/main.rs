@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use percept::input::JpegScaling;
 
 #[derive(Parser)]
 #[command(
@@ -164,6 +165,14 @@ struct ScanArgs {
     /// Refuse lists with a lower list version (rollback).
     #[arg(long, default_value_t = 0)]
     min_list_version: u64,
+    /// Opt-in fast profile: decode a large baseline JPEG at 1/4 or 1/8
+    /// scale in the DCT domain, keeping its shorter side at least MIN_SIDE
+    /// pixels (default 512). Faster on multi-megapixel photos, but the
+    /// hashes are then close to, not equal to, the reference's. Off by
+    /// default; other formats, progressive and small JPEGs are always
+    /// decoded in full.
+    #[arg(long, value_name = "MIN_SIDE", num_args = 0..=1, require_equals = true)]
+    fast_decode: Option<Option<u32>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -195,6 +204,14 @@ struct HashArgs {
     /// Refuse images with more pixels than this.
     #[arg(long, default_value_t = percept::input::DecodeLimits::default().max_pixels)]
     max_pixels: u64,
+    /// Opt-in fast profile: decode a large baseline JPEG at 1/4 or 1/8
+    /// scale in the DCT domain, keeping its shorter side at least MIN_SIDE
+    /// pixels (default 512). Faster on multi-megapixel photos, but the
+    /// hashes are then close to, not equal to, the reference's. Off by
+    /// default; other formats, progressive and small JPEGs are always
+    /// decoded in full.
+    #[arg(long, value_name = "MIN_SIDE", num_args = 0..=1, require_equals = true)]
+    fast_decode: Option<Option<u32>>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -209,6 +226,15 @@ enum ProfileArg {
 enum Format {
     Csv,
     Json,
+}
+
+/// The JPEG decode profile a `--fast-decode[=MIN_SIDE]` flag asks for.
+fn jpeg_scaling(fast_decode: Option<Option<u32>>) -> JpegScaling {
+    match fast_decode {
+        None => JpegScaling::Exact,
+        Some(None) => JpegScaling::fast(),
+        Some(Some(min_side)) => JpegScaling::Fast { min_side },
+    }
 }
 
 fn main() -> ExitCode {

@@ -47,6 +47,8 @@ pub fn run(args: ScanArgs) -> ExitCode {
         ProfileArg::Full => Profile::FullResolution,
         ProfileArg::Cli512 => Profile::Cli512,
     };
+    options.decode.jpeg_scaling = crate::jpeg_scaling(args.fast_decode);
+    let report_downscale = args.fast_decode.is_some();
     let scanner = Scanner::new(list, options);
     let entries = expand(&args.paths);
 
@@ -87,7 +89,7 @@ pub fn run(args: ScanArgs) -> ExitCode {
                         Verdict::NoMatch => summary.no_match += 1,
                         Verdict::Unreliable => summary.unreliable += 1,
                     }
-                    let line = format_result(path, &r, args.format);
+                    let line = format_result(path, &r, args.format, report_downscale);
                     if bar.suspend(|| writeln!(out, "{line}")).is_err() {
                         return ExitCode::from(1);
                     }
@@ -126,7 +128,14 @@ fn scan_file(scanner: &Scanner, path: &Path) -> Result<ScanResult, String> {
     scanner.scan_bytes(&bytes).map_err(|e| e.to_string())
 }
 
-fn format_result(path: &Path, r: &ScanResult, format: ScanFormat) -> String {
+/// One verdict line. With `--fast-decode`, JSON objects also carry
+/// `downscale` (1, 4 or 8); text and CSV keep their columns.
+fn format_result(
+    path: &Path,
+    r: &ScanResult,
+    format: ScanFormat,
+    report_downscale: bool,
+) -> String {
     let best = r.best();
     let label = r.best_label().unwrap_or("");
     let distance = best.map(|m| m.distance.to_string()).unwrap_or_default();
@@ -170,18 +179,23 @@ fn format_result(path: &Path, r: &ScanResult, format: ScanFormat) -> String {
             r.exact_file,
             csv_field(&file)
         ),
-        ScanFormat::Json => serde_json::json!({
-            "file": file,
-            "verdict": r.verdict.as_str(),
-            "exact_file": r.exact_file,
-            "quality": r.quality,
-            "distance": best.map(|m| m.distance),
-            "id": best.map(|m| m.id),
-            "label": r.best_label(),
-            "variant": best.map(|m| m.variant.name()),
-            "matches": r.matches.len(),
-        })
-        .to_string(),
+        ScanFormat::Json => {
+            let mut object = serde_json::json!({
+                "file": file,
+                "verdict": r.verdict.as_str(),
+                "exact_file": r.exact_file,
+                "quality": r.quality,
+                "distance": best.map(|m| m.distance),
+                "id": best.map(|m| m.id),
+                "label": r.best_label(),
+                "variant": best.map(|m| m.variant.name()),
+                "matches": r.matches.len(),
+            });
+            if report_downscale {
+                object["downscale"] = r.downscale.into();
+            }
+            object.to_string()
+        }
     }
 }
 
