@@ -101,7 +101,13 @@ pub fn hash(view: &PixelView<'_>, profile: Profile) -> PdqHash {
 
 /// [`hash`] with an explicit [`Pipeline`].
 pub fn hash_with(view: &PixelView<'_>, profile: Profile, pipeline: Pipeline) -> PdqHash {
-    match dct_of(view, profile, pipeline, true) {
+    single_hash(dct_of(view, profile, pipeline, true))
+}
+
+/// The hash of a DCT and quality, or the all-zero hash below the minimum
+/// size.
+fn single_hash(found: Option<([[f32; 16]; 16], u8)>) -> PdqHash {
+    match found {
         None => PdqHash {
             hash: Hash256::ZERO,
             quality: 0,
@@ -134,18 +140,12 @@ pub fn hash_luma(
         });
     }
     let src = LumaSource::float(luma, width, height);
-    Ok(
-        match dct_of_source(src, profile, Pipeline::Streaming, true) {
-            None => PdqHash {
-                hash: Hash256::ZERO,
-                quality: 0,
-            },
-            Some((dct, quality)) => PdqHash {
-                hash: dihedral::bits(&dct),
-                quality,
-            },
-        },
-    )
+    Ok(single_hash(dct_of_source(
+        src,
+        profile,
+        Pipeline::Streaming,
+        true,
+    )))
 }
 
 /// The reference's dihedral function (`pdqDihedralHash256esFromFloatLuma`):

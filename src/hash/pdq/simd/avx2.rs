@@ -92,6 +92,22 @@ unsafe fn load_rgb3(p: *const u8) -> __m256i {
     }
 }
 
+/// 8 pixels of `bpp` (3 or 4) bytes from 32 bytes at `p`, laid out for
+/// [`luma_of`].
+///
+/// # Safety
+/// AVX2 available; 32 bytes readable at `p`.
+#[inline(always)]
+unsafe fn load_pixels(p: *const u8, bpp: usize) -> __m256i {
+    unsafe {
+        if bpp == 3 {
+            load_rgb3(p)
+        } else {
+            _mm256_loadu_si256(p as *const __m256i)
+        }
+    }
+}
+
 /// A byte shuffle that moves byte `first + step * i` of each 128-bit half
 /// into the low byte of dword i of that half and zeroes the rest: one
 /// colour channel of 4 pixels per half, ready to convert to float.
@@ -141,17 +157,12 @@ unsafe fn luma_rgb8_avx2(bytes: &[u8], bpp: usize, rgb: [usize; 3], out: &mut [f
         ]
     };
     let mut done = 0;
-    // Every step reads 32 bytes; the tail goes to the scalar loop.
+    // Every step reads 32 bytes in place while they are there.
     while done + 8 <= n && done * bpp + 32 <= bytes.len() {
         // SAFETY: 32 bytes from done * bpp are in `bytes` (checked above);
         // out[done..done + 8] is in bounds as done + 8 <= n.
         unsafe {
-            let p = bytes.as_ptr().add(done * bpp);
-            let px = if bpp == 3 {
-                load_rgb3(p)
-            } else {
-                _mm256_loadu_si256(p as *const __m256i)
-            };
+            let px = load_pixels(bytes.as_ptr().add(done * bpp), bpp);
             _mm256_storeu_ps(out[done..done + 8].as_mut_ptr(), luma_of(px, &shuffles));
         }
         done += 8;
@@ -165,12 +176,7 @@ unsafe fn luma_rgb8_avx2(bytes: &[u8], bpp: usize, rgb: [usize; 3], out: &mut [f
         let mut luma = [0.0f32; 8];
         // SAFETY: 32 bytes readable in `padded`, 8 floats writable in `luma`.
         unsafe {
-            let p = padded.as_ptr();
-            let px = if bpp == 3 {
-                load_rgb3(p)
-            } else {
-                _mm256_loadu_si256(p as *const __m256i)
-            };
+            let px = load_pixels(padded.as_ptr(), bpp);
             _mm256_storeu_ps(luma.as_mut_ptr(), luma_of(px, &shuffles));
         }
         out[done..done + count].copy_from_slice(&luma[..count]);
