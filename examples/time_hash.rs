@@ -16,7 +16,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use percept::hash::pdq::{self, Pipeline, Platform, Profile};
+use percept::hash::pdq::{self, PdqHash, Pipeline, Platform, Profile};
 use percept::{PixelFormat, PixelView};
 
 /// Counts live heap bytes, to report each pipeline's peak extra memory.
@@ -68,16 +68,58 @@ fn thread_cpu_seconds() -> f64 {
     f64::NAN
 }
 
+/// `serve`: for each line `N` on stdin, hashes once untimed, then N times,
+/// and prints the wall seconds per timed hash, so a driver can alternate short batches of this and
+/// another implementation and compare each pair of neighbouring batches
+/// (this machine's speed drifts between them within a second).
+fn serve(mut hash: impl FnMut() -> PdqHash) {
+    use std::io::{BufRead, Write};
+    let mut out = std::io::stdout().lock();
+    for line in std::io::stdin().lock().lines() {
+        let n: usize = line.expect("stdin").trim().parse().expect("a count");
+        // One call untimed, so the batch starts with warm caches (the
+        // other side of a pair ran in between).
+        std::hint::black_box(hash());
+        let t = Instant::now();
+        for _ in 0..n {
+            std::hint::black_box(hash());
+        }
+        writeln!(out, "{}", t.elapsed().as_secs_f64() / n.max(1) as f64).expect("stdout");
+        out.flush().expect("stdout");
+    }
+}
+
+/// The reference's float luma of packed RGB.
+fn float_luma(data: &[u8]) -> Vec<f32> {
+    let (r, g, b) = (0.299_f64 as f32, 0.587_f64 as f32, 0.114_f64 as f32);
+    data.chunks_exact(3)
+        .map(|p| r * p[0] as f32 + g * p[1] as f32 + b * p[2] as f32)
+        .collect()
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 5 && args.len() != 6 {
         eprintln!("usage: time_hash RAW_RGB_FILE WIDTH HEIGHT REPS [ONLY]");
+        eprintln!("       time_hash RAW_RGB_FILE WIDTH HEIGHT serve streaming|from_luma");
         std::process::exit(2);
     }
     let data = std::fs::read(&args[1]).expect("read pixels");
     let (w, h): (u32, u32) = (args[2].parse().unwrap(), args[3].parse().unwrap());
-    let reps: usize = args[4].parse().unwrap();
     let view = PixelView::packed(&data, w, h, PixelFormat::Rgb8).expect("view");
+    if args[4] == "serve" {
+        let luma = float_luma(&data);
+        match args.get(5).map(String::as_str) {
+            Some("streaming") => serve(|| pdq::hash(&view, Profile::FullResolution)),
+            Some("from_luma") => serve(|| {
+                pdq::hash_luma(&luma, w as usize, h as usize, Profile::FullResolution)
+                    .expect("luma buffer")
+            }),
+            _ => panic!("serve streaming|from_luma"),
+        }
+        return;
+    }
+    let reps: usize = args[4].parse().unwrap();
     let mut runs = vec![("streaming".to_string(), Pipeline::Streaming)];
     for p in Platform::available() {
         runs.push((p.name().to_string(), Pipeline::StreamingOn(p)));
@@ -88,13 +130,7 @@ fn main() {
     }
     // The same image as float luma, for `from_luma` (pdq::hash_luma): the
     // input yume-pdq takes, so the two can be compared on equal terms.
-    let luma: Vec<f32> = data
-        .chunks_exact(3)
-        .map(|p| {
-            let (r, g, b) = (0.299_f64 as f32, 0.587_f64 as f32, 0.114_f64 as f32);
-            r * p[0] as f32 + g * p[1] as f32 + b * p[2] as f32
-        })
-        .collect();
+    let luma = float_luma(&data);
     let mut runs: Vec<(String, Option<Pipeline>)> =
         runs.into_iter().map(|(n, p)| (n, Some(p))).collect();
     if args.get(5).is_none_or(|only| only == "from_luma") {

@@ -8,24 +8,34 @@ then rounded to float32); we time that call as a whole ("pdqhash") and also
 subtract the numpy luma step measured alone ("ref core"), so the ratio is
 not flattered by Python overhead.
 
-Every size is measured in several rounds; in each round percept (every
-filter platform this CPU runs) and pdqhash are timed back to back (median of
---reps calls each), and the ratio of that round is kept. The table shows
-the median ratio over the rounds and its range, since a shared machine is
-noisy.
+The headline ratios ("PAIRED") come from paired batches. This machine's
+speed drifts by up to 1.6x from one moment to the next (the same code
+takes 0.16 or 0.26 ms; see README), so two timings taken seconds apart do
+not compare. A percept timing process (`time_hash ... serve`) and pdqhash
+run alternately, each batch about 2 ms of calls after one untimed call, for
+--pairs pairs per size; each pair's ratio is taken, and the median and
+quartiles over pairs are printed, with best/best (the least time of each
+side over all pairs).
+
+The per-platform table below it comes from rounds: in each round a fresh
+percept process times every filter platform this CPU runs (median of
+--reps calls) and pdqhash is timed right after; the median ratio over
+rounds and its range are printed.
 
 With --yume, it also builds a small timing program for the `yume-pdq` crate
 (its fastest kernel for this CPU, `-C target-cpu=native`; not bit-exact:
 it changes the algorithm) in /tmp, outside the repository, and times it at
-512x512 in the same rounds. yume-pdq takes 512x512 float luma, so it is
-given the luma already made. Two ratios are printed: percept's
-`hash_luma` on the same float luma (equal input), and percept from RGB
-(which includes the RGB to luma step yume is spared). The first build
-needs network access and `m4` (yume's build script builds GMP).
+512x512, paired the same way (--yume-pairs), twice: with percept's
+`hash_luma` on the same float luma (yume-pdq takes 512x512 float luma, so
+it is given the luma already made: equal input), and with percept's `hash`
+from the RGB bytes against yume-pdq preceded by a plain luma loop (what an
+app feeding it decoded pixels runs). In the rounds, percept from RGB is
+also compared with yume-pdq on ready luma (the luma step it is spared). The first build needs network access and `m4` (yume's build
+script builds GMP).
 
     pip install pdqhash numpy
     python3 scripts/compare.py                  # sizes 512x512, 1600x1004, 4032x3024
-    python3 scripts/compare.py --yume --rounds 5
+    python3 scripts/compare.py --yume --rounds 5 --pairs 31
 """
 import argparse
 import json
@@ -66,22 +76,53 @@ use std::time::Instant;
 use yume_pdq::generic_array::{typenum::U512, GenericArray};
 use yume_pdq::kernel::Kernel;
 
+/// The reference's float luma of 512x512 packed RGB, row by row.
+fn fill_luma(data: &[u8], input: &mut GenericArray<GenericArray<f32, U512>, U512>) {
+    for (row, px) in input.iter_mut().zip(data.chunks_exact(512 * 3)) {
+        for (l, p) in row.iter_mut().zip(px.chunks_exact(3)) {
+            *l = 0.299f32 * p[0] as f32 + 0.587f32 * p[1] as f32 + 0.114f32 * p[2] as f32;
+        }
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let data = std::fs::read(&args[1]).unwrap();
-    let reps: usize = args[2].parse().unwrap();
     let mut input: Box<GenericArray<GenericArray<f32, U512>, U512>> = Box::default();
-    for y in 0..512 {
-        for x in 0..512 {
-            let p = &data[(y * 512 + x) * 3..][..3];
-            input[y][x] = 0.299f32 * p[0] as f32 + 0.587f32 * p[1] as f32 + 0.114f32 * p[2] as f32;
-        }
-    }
+    fill_luma(&data, &mut input);
     let mut kernel = yume_pdq::smart_kernel();
     let mut buf1 = Box::default();
     let mut tmp = Box::default();
     let mut pdqf = Box::default();
     let mut output = GenericArray::default();
+    if args[2] == "serve" {
+        // For each line N on stdin: one hash, then N timed, then the
+        // seconds per timed hash. With `rgb`, each call first makes the
+        // float luma from the RGB bytes (what an app feeding yume-pdq
+        // decoded pixels has to do).
+        use std::io::{BufRead, Write};
+        let with_luma = args.get(3).is_some_and(|a| a == "rgb");
+        let mut call = || {
+            if with_luma {
+                fill_luma(std::hint::black_box(&data), &mut input);
+            }
+            yume_pdq::hash(&mut kernel, std::hint::black_box(&input), &mut output, &mut buf1, &mut tmp, &mut pdqf);
+        };
+        let mut out = std::io::stdout().lock();
+        for line in std::io::stdin().lock().lines() {
+            let n: usize = line.unwrap().trim().parse().unwrap();
+            // One call untimed, so the batch starts with warm caches.
+            call();
+            let t = Instant::now();
+            for _ in 0..n {
+                call();
+            }
+            writeln!(out, "{}", t.elapsed().as_secs_f64() / n.max(1) as f64).unwrap();
+            out.flush().unwrap();
+        }
+        return;
+    }
+    let reps: usize = args[2].parse().unwrap();
     // Batches of calls lasting about 2 ms, as percept's time_hash does.
     let t = Instant::now();
     yume_pdq::hash(&mut kernel, std::hint::black_box(&input), &mut output, &mut buf1, &mut tmp, &mut pdqf);
@@ -128,6 +169,55 @@ def median_time(fn, reps):
     return times[len(times) // 2], out, times[0]
 
 
+class Server:
+    """A timing process (`time_hash ... serve`, `yume_timing ... serve`):
+    each batch(n) makes it hash once untimed (to start warm), then n times,
+    and returns its seconds per timed hash."""
+
+    def __init__(self, argv, env=None):
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+
+    def batch(self, n):
+        self.proc.stdin.write(f"{n}\n")
+        self.proc.stdin.flush()
+        return float(self.proc.stdout.readline())
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+def calls_for(batch, seconds=0.002):
+    """How many calls make a batch of about `seconds` (after a warm-up)."""
+    batch(1)
+    return max(1, min(1000, round(seconds / batch(1))))
+
+
+def paired(first, second, pairs):
+    """Alternates batches of two timers (each `n -> seconds per call`, sized
+    to about 2 ms) and returns the (first, second) times of each pair, the
+    two sides of a pair run back to back, in alternating order. This
+    machine's speed drifts by up to 1.6x between moments (see README); a
+    pair shares the moment, so pair ratios are stable where times are not."""
+    n1, n2 = calls_for(first), calls_for(second)
+    out = []
+    for i in range(pairs):
+        if i % 2:
+            b = second(n2)
+            a = first(n1)
+        else:
+            a = first(n1)
+            b = second(n2)
+        out.append((a, b))
+    return out
+
+
+def quartiles(values):
+    values = sorted(values)
+    q = lambda f: values[min(len(values) - 1, int(f * len(values)))]
+    return q(0.5), q(0.25), q(0.75)
+
+
 def bits_to_hex(bits):
     return f"{int(''.join(str(int(b)) for b in bits), 2):064x}"
 
@@ -158,6 +248,8 @@ def main():
     ap.add_argument("--reps", type=int, default=9, help="calls per timing (median taken)")
     ap.add_argument("--rounds", type=int, default=3, help="rounds per size (ratio range reported)")
     ap.add_argument("--yume", action="store_true", help="also time yume-pdq at 512x512")
+    ap.add_argument("--pairs", type=int, default=21, help="paired batches per size vs pdqhash (a third at 4032x3024)")
+    ap.add_argument("--yume-pairs", type=int, default=300, help="paired batches vs yume-pdq")
     args = ap.parse_args()
 
     env = dict(os.environ, RAYON_NUM_THREADS="1")
@@ -185,8 +277,52 @@ def main():
         finally:
             os.unlink(raw)
 
+        # The headline ratios: paired batches, see `paired`.
+        try:
+            with tempfile.NamedTemporaryFile(suffix=".rgb", delete=False) as f:
+                f.write(img.tobytes())
+                raw = f.name
+            ours = Server([exe, raw, str(w), str(h), "serve", "streaming"], env)
+
+            def ref(n):
+                pdqhash.compute(img)  # untimed, as the servers do
+                t = time.perf_counter()
+                for _ in range(n):
+                    pdqhash.compute(img)
+                return (time.perf_counter() - t) / n
+
+            npairs = args.pairs if w * h < 4_000_000 else max(5, args.pairs // 3)
+            ref_pairs = paired(ours.batch, ref, npairs)
+            ours.close()
+            yume_pairs = []
+            if yume and (w, h) == (512, 512):
+                # Equal input (float luma for both), then both from RGB
+                # (yume-pdq's side making the luma with a plain loop).
+                for mode, theirs_argv in [("from_luma", [yume, raw, "serve"]), ("streaming", [yume, raw, "serve", "rgb"])]:
+                    ours = Server([exe, raw, str(w), str(h), "serve", mode], env)
+                    theirs = Server(theirs_argv)
+                    yume_pairs.append(paired(ours.batch, theirs.batch, args.yume_pairs))
+                    ours.close()
+                    theirs.close()
+        finally:
+            os.unlink(raw)
+
         res0 = rounds[0][0]
         print(f"{w}x{h} (detected: {res0['detected']})")
+        r = quartiles([b / a for a, b in ref_pairs])
+        t = quartiles([a * 1e3 for a, _ in ref_pairs])
+        best = min(b for _, b in ref_pairs) / min(a for a, _ in ref_pairs)
+        print(f"  PAIRED ({len(ref_pairs)} pairs of back-to-back batches): pdqhash / percept = {r[0]:.1f}x"
+              f" [quartiles {r[1]:.1f}-{r[2]:.1f}], best/best {best:.1f}x; percept {t[0]:.3f} ms [{t[1]:.3f}-{t[2]:.3f}]")
+        for label, pairs in zip(["from the same float luma: percept hash_luma / yume-pdq",
+                                 "from RGB: percept hash / (luma loop + yume-pdq)"], yume_pairs):
+            r = quartiles([a / b for a, b in pairs])
+            ta = quartiles([a * 1e3 for a, _ in pairs])
+            tb = quartiles([b * 1e3 for _, b in pairs])
+            best = min(a for a, _ in pairs) / min(b for _, b in pairs)
+            print(f"  PAIRED vs yume-pdq ({len(pairs)} pairs), {label} = {r[0]:.2f}x"
+                  f" [quartiles {r[1]:.2f}-{r[2]:.2f}], best/best {best:.2f}x;"
+                  f" percept {ta[0]:.3f} ms [{ta[1]:.3f}-{ta[2]:.3f}], yume-pdq {tb[0]:.3f} ms [{tb[1]:.3f}-{tb[2]:.3f}]")
         ref_ms = spread([r[1] * 1e3 for r in rounds])
         core_ms = spread([r[2] * 1e3 for r in rounds])
         print(f"  pdqhash {ref_ms[0]:8.2f} ms   ref core {core_ms[0]:8.2f} ms   reference layout (percept) {res0['reference_layout']['median_s'] * 1e3:8.1f} ms")
@@ -218,8 +354,9 @@ def main():
             print(f"  percept from RGB (includes luma, which yume is given) / yume-pdq = {vs[0]:.2f}x [{vs[1]:.2f}-{vs[2]:.2f}]")
         print(f"  same hash as pdqhash: {same_as_pdqhash}\n")
     print("vs pdqhash: pdqhash.compute() / percept; vs core: the same minus pdqhash's numpy luma step.")
-    print("best/best: the least pdqhash (or yume-pdq) time over all rounds / percept's least; this machine's")
-    print("processes run in a fast or a slow mode at random (all implementations), which medians mix.")
+    print("best/best: the least pdqhash (or yume-pdq) time over all rounds (or pairs) / percept's least.")
+    print("PAIRED: ratios of back-to-back batches; this machine's speed drifts by up to 1.6x between moments,")
+    print("which the round medians mix and a pair shares.")
     print("'same hash' can be False on images where pdqhash's float64 luma differs from the C++ core's float32 (see README).")
     if mismatches:
         print("\n".join(mismatches))

@@ -154,6 +154,35 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Float luma given by the caller (read in place when the width is a
+    /// whole number of 16-float groups) hashes as the grey image with the
+    /// same values does, on partial and whole bands of rows.
+    #[test]
+    fn float_luma_equals_grey_view(
+        w in prop_oneof![(1usize..40).prop_map(|k| 16 * k), 1usize..700],
+        h in 1usize..700,
+        seed in any::<u64>(),
+        cli in any::<bool>(),
+    ) {
+        let mut state = seed | 1;
+        let grey: Vec<u8> = (0..w * h)
+            .map(|i| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                ((state >> 61) as usize + i / 53 % 240) as u8
+            })
+            .collect();
+        let luma: Vec<f32> = grey.iter().map(|&g| g as f32).collect();
+        let view = PixelView::packed(&grey, w as u32, h as u32, PixelFormat::Gray8).unwrap();
+        let profile = if cli { Profile::Cli512 } else { Profile::FullResolution };
+        prop_assert_eq!(pdq::hash_luma(&luma, w, h, profile).unwrap(), pdq::hash(&view, profile));
+    }
+}
+
 /// The 16-bit formats use the high byte of each native-endian sample.
 #[test]
 fn sixteen_bit_formats_use_the_high_byte() {

@@ -2,21 +2,22 @@
 //! rows, on a SIMD backend ([`super::simd`]), in bounded memory.
 //!
 //! For each band of 32 rows: luma rows -> transposed into lane layout (one
-//! lane per row, two sub-bands of 16) -> first horizontal pass, 32 rows
-//! side by side -> back to rows, into a ring that holds the last
-//! `window + 64` rows. The first vertical pass then runs 16 columns side by
-//! side over the ring, 16 output rows at a time, writing its output straight
-//! into lane layout for the second horizontal pass (32 rows side by side),
-//! which divides only at the 64 sampled columns.
-//! The second vertical pass runs over those 64 columns as in the scalar
-//! pipeline. Every value sees the reference's operations in the
-//! reference's order (lanes never mix), so every bit is the same.
+//! lane per row, two sub-bands of 16; float luma given by the caller is
+//! transposed where it lies) -> first horizontal pass, 32 rows side by side
+//! -> back to rows, into a ring that holds the last `window + 64` rows. The
+//! first vertical pass then runs 64 columns side by side over the ring, 16
+//! output rows at a time, writing its output straight into lane layout for
+//! the second horizontal pass (32 rows side by side), which divides only at
+//! the 64 sampled columns. Those go, back in rows, into a second ring, over
+//! which the second vertical pass runs (64 columns side by side), dividing
+//! only at the 64 sampled rows. Every value sees the reference's operations
+//! in the reference's order (lanes never mix), so every bit is the same.
 //!
-//! Extra memory is O(cols x window): about 1.8 MB for a 4032x3024 photo.
+//! Extra memory is O(cols x window): about 2.6 MB for a 4032x3024 photo.
 
 use std::cell::Cell;
 
-use super::boxfilter::{half_window, window_size, VerticalBox};
+use super::boxfilter::{half_window, window_size};
 use super::luma::LumaSource;
 use super::simd::{Lanes, Step, BAND, LANES, SUBBANDS, VERTICAL_BLOCK};
 use super::{decimation_indices, Downsample};
@@ -33,11 +34,17 @@ pub(crate) fn downsample<L: Lanes>(lanes: L, src: &LumaSource) -> Box<Downsample
     // results are dropped.
     let stride = row_stride(cols);
     // The ring must hold every row from the oldest one the vertical pass
-    // still subtracts to the newest one a band has produced: see `steps`.
+    // still subtracts to the newest one a band has produced: see
+    // `VerticalSteps`.
     let ring_rows = (along_cols + 2 * BAND).next_multiple_of(BAND);
     let lines_per_row = stride / LANES;
     let mut scratch = SCRATCH.take();
-    let needed = (ring_rows + 2 * BAND + 1) * lines_per_row + VERTICAL_BLOCK / LANES;
+    // The last pass's ring (rows of the 64 sampled columns) holds every row
+    // from the oldest one a band's steps subtract to the band's last.
+    let ring2_rows = (along_cols + BAND).next_multiple_of(BAND);
+    let needed = (ring_rows + 2 * BAND + 1) * lines_per_row
+        + VERTICAL_BLOCK / LANES
+        + ring2_rows * (64 / LANES);
     if scratch.len() < needed {
         scratch = vec![Line([0.0; LANES]); needed];
     }
@@ -45,16 +52,34 @@ pub(crate) fn downsample<L: Lanes>(lanes: L, src: &LumaSource) -> Box<Downsample
     let (ring, rest) = floats.split_at_mut(ring_rows * stride);
     let (luma, rest) = rest.split_at_mut(BAND * stride);
     let (lane_in, rest) = rest.split_at_mut(BAND * stride);
-    let (block, sums) = rest.split_at_mut(VERTICAL_BLOCK);
+    let (block, rest) = rest.split_at_mut(VERTICAL_BLOCK);
+    let (ring2, sums) = rest.split_at_mut(ring2_rows * 64);
+    let ring2: &mut [[f32; 64]] = bytemuck::cast_slice_mut(ring2);
     sums.fill(0.0);
     let mut sampled = [[[0.0f32; LANES]; 64]; SUBBANDS];
-    let mut v2 = VerticalBox::sampled(64, rows, along_cols, &row_at);
+    let mut sums2 = [0.0f32; 64];
     let mut out = Box::new([[0.0f32; 64]; 64]);
-    let mut next_out = 0;
-    let mut steps = Vec::with_capacity(LANES + half);
+    let mut steps = Vec::with_capacity(BAND + half);
+    let mut first_steps = VerticalSteps::new(rows, along_cols, ring_rows, stride);
+    let mut last_steps = VerticalSteps::new(rows, along_cols, ring2_rows, 1);
+    // The last pass writes an output row only where the decimation samples
+    // it, as the index of the first sample that does.
+    let mut next_sample = 0;
+    let mut last_pass = |steps: &mut Vec<Step>, end: usize| {
+        last_steps.until(end, 0, steps);
+        for step in steps.iter_mut() {
+            let Some((o, window)) = step.out else {
+                continue;
+            };
+            while next_sample < 64 && row_at[next_sample] < o {
+                next_sample += 1;
+            }
+            step.out =
+                (next_sample < 64 && row_at[next_sample] == o).then_some((next_sample, window));
+        }
+    };
 
     let mut produced = 0;
-    let mut next_step = 0;
     for band_start in (0..rows).step_by(BAND) {
         let band_end = (band_start + BAND).min(rows);
         // Vertical step i adds input row i (if any) and completes output
@@ -65,15 +90,11 @@ pub(crate) fn downsample<L: Lanes>(lanes: L, src: &LumaSource) -> Box<Downsample
         // band at a time.
         while produced < step_end.min(rows) {
             let n = BAND.min(rows - produced);
-            for k in 0..n {
-                src.fill_row_with(lanes, produced + k, &mut luma[k * stride..]);
-            }
-            let (lane_a, lane_b) = lane_in.split_at_mut(LANES * stride);
-            lanes.rows_to_lanes(luma, stride, lane_a);
-            lanes.rows_to_lanes(&luma[LANES * stride..], stride, lane_b);
+            fill_lanes(lanes, src, produced, n, luma, stride, lane_in);
+            let subs = sub_bands(lane_in, stride);
             let slot = produced % ring_rows;
             let band_rows = &mut ring[slot * stride..(slot + BAND) * stride];
-            lanes.box_lanes_to_rows([lane_a, lane_b], cols, along_rows, band_rows, stride);
+            lanes.box_lanes_to_rows(subs, cols, along_rows, band_rows, stride);
             produced += n;
         }
 
@@ -85,36 +106,63 @@ pub(crate) fn downsample<L: Lanes>(lanes: L, src: &LumaSource) -> Box<Downsample
                 break;
             }
             let sub_end = (sub_start + LANES).min(band_end);
-            let sub_step_end = sub_end + half - 1;
-            steps.clear();
-            steps.extend(
-                (next_step..sub_step_end).map(|i| {
-                    vertical_step(i, rows, along_cols, half, sub_start, ring_rows, stride)
-                }),
-            );
-            next_step = sub_step_end;
+            first_steps.until(sub_end + half - 1, sub_start, &mut steps);
             lanes.vertical_band(ring, &steps, along_cols, sums, block, sub_lanes);
         }
 
         // Second horizontal pass at the sampled columns, then the second
         // vertical pass over those 64 columns.
-        let (lane_a, lane_b) = lane_in.split_at(LANES * stride);
-        lanes.box_lanes_sampled([lane_a, lane_b], cols, along_rows, &col_at, &mut sampled);
-        let mut band_rows = [[0.0f32; 64]; BAND];
+        let subs = sub_bands(lane_in, stride);
+        lanes.box_lanes_sampled(subs, cols, along_rows, &col_at, &mut sampled);
+        let slot = band_start % ring2_rows;
         for (sub, columns) in sampled.iter().enumerate() {
-            lanes.sampled_to_rows(columns, &mut band_rows[sub * LANES..]);
+            lanes.sampled_to_rows(columns, &mut ring2[slot + sub * LANES..]);
         }
-        for row in &band_rows[..band_end - band_start] {
-            if let Some((o, done)) = v2.push(row) {
-                store_sampled(o, done, &row_at, &mut next_out, &mut out);
-            }
-        }
+        last_pass(&mut steps, band_end);
+        lanes.vertical_sampled(ring2, &steps, along_cols, &mut sums2, &mut out);
     }
-    while let Some((o, done)) = v2.flush() {
-        store_sampled(o, done, &row_at, &mut next_out, &mut out);
+    last_pass(&mut steps, rows + half - 1);
+    lanes.vertical_sampled(ring2, &steps, along_cols, &mut sums2, &mut out);
+    // With fewer than 64 rows, several output rows sample the same row.
+    for j in 1..64 {
+        if row_at[j] == row_at[j - 1] {
+            out[j] = out[j - 1];
+        }
     }
     SCRATCH.set(scratch);
     out
+}
+
+/// Luma rows `first..first + n` (n <= 32) into lane layout in `lane_in`:
+/// caller-given float luma is transposed in place, anything else goes
+/// through rows of luma in `luma`. Lanes of rows past `n` get values of no meaning.
+fn fill_lanes<L: Lanes>(
+    lanes: L,
+    src: &LumaSource,
+    first: usize,
+    n: usize,
+    luma: &mut [f32],
+    stride: usize,
+    lane_in: &mut [f32],
+) {
+    let in_place = src.float_rows(first, BAND).filter(|&(_, w)| w % LANES == 0);
+    if let Some((rows_in, w)) = in_place {
+        for (k, sub) in lane_in.chunks_exact_mut(LANES * stride).enumerate() {
+            lanes.rows_to_lanes(&rows_in[k * LANES * w..], w, sub);
+        }
+        return;
+    }
+    for k in 0..n {
+        src.fill_row_with(lanes, first + k, &mut luma[k * stride..]);
+    }
+    for (k, sub) in lane_in.chunks_exact_mut(LANES * stride).enumerate() {
+        lanes.rows_to_lanes(&luma[k * LANES * stride..], stride, sub);
+    }
+}
+
+/// The sub-bands of a band in lane layout, `16 * stride` floats each.
+pub(crate) fn sub_bands(lanes: &[f32], stride: usize) -> [&[f32]; SUBBANDS] {
+    std::array::from_fn(|k| &lanes[k * LANES * stride..][..LANES * stride])
 }
 
 /// Floats from one row to the next in the row buffers: `cols` rounded up to
@@ -135,9 +183,9 @@ pub(crate) fn row_stride(cols: usize) -> usize {
 struct Line([f32; LANES]);
 
 thread_local! {
-    /// The filter's buffers (ring, luma band, lane band, sums and a block
-    /// for the vertical pass's transpose: about 1.6 MB
-    /// for a 4032-pixel-wide image), kept per thread between hashes so a
+    /// The filter's buffers (ring, luma band, lane band, a block for the
+    /// vertical pass's transpose, the last pass's ring and the running
+    /// sums: about 2.6 MB for a 4032-pixel-wide image), kept per thread between hashes so a
     /// batch does not allocate and zero them for every image. Old values
     /// never reach a result: the running sums are zeroed, every other
     /// position is written before it is read, except padding rows and
@@ -145,51 +193,78 @@ thread_local! {
     static SCRATCH: Cell<Vec<Line>> = const { Cell::new(Vec::new()) };
 }
 
-/// Vertical step `i` of `box1DFloat` down a column of `rows` values with
-/// window `full`, as a [`Step`] over the ring (row r at slot r % ring_rows).
+/// The steps of `box1DFloat` down a column of `rows` values with window
+/// `full`, one after another, as [`Step`]s over a ring (row r at slot
+/// r % ring_rows, `stride` floats per row).
 ///
 /// Steps below `rows` add row i, and from `full` on subtract row i - full
 /// after it; the `half - 1` steps after the last row subtract only. Step i
 /// writes output row i + 1 - half (from step half - 1 on), divided by the
 /// number of rows in the window.
 ///
-/// Ring size: when the band starting at output row `o` runs, the oldest row
-/// it subtracts is o + half - 1 - full and the newest row produced is below
-/// o + 32 + half - 1 + 31 (rows are produced a band at a time), so
-/// `full + 64` rows always suffice.
-fn vertical_step(
-    i: usize,
+/// Ring size for the first vertical pass: when the band starting at output
+/// row `o` runs, the oldest row it subtracts is o + half - 1 - full and the
+/// newest row produced is below o + 32 + half - 1 + 31 (rows are produced a
+/// band at a time), so `full + 64` rows always suffice.
+struct VerticalSteps {
     rows: usize,
     full: usize,
     half: usize,
-    band_start: usize,
     ring_rows: usize,
     stride: usize,
-) -> Step {
-    let at = |r: usize| (r % ring_rows) * stride;
-    let (add, sub, window) = if i < rows {
-        let sub = (i >= full).then(|| at(i - full));
-        (Some(at(i)), sub, (i + 1).min(full))
-    } else {
-        let k = i - rows;
-        (None, Some(at(rows - full + k)), full - 1 - k)
-    };
-    let out = (i + 1 >= half).then(|| (i + 1 - half - band_start, window));
-    Step { add, sub, out }
+    /// The next step, and the ring slots of rows i and i - full (wrapping
+    /// counters: a `%` per step cost more than the steps' own work).
+    i: usize,
+    add_slot: usize,
+    sub_slot: usize,
 }
 
-/// Copies row `o` of the final pass into every output row that samples it
-/// (several do when the image has fewer than 64 rows). Rows arrive in
-/// order and `row_at` ascends, so a cursor (`next`) finds them.
-fn store_sampled(
-    o: usize,
-    row: &[f32],
-    row_at: &[usize; 64],
-    next: &mut usize,
-    out: &mut Downsample,
-) {
-    while *next < 64 && row_at[*next] == o {
-        out[*next].copy_from_slice(&row[..64]);
-        *next += 1;
+impl VerticalSteps {
+    fn new(rows: usize, full: usize, ring_rows: usize, stride: usize) -> Self {
+        debug_assert!(full <= rows && full < ring_rows);
+        VerticalSteps {
+            rows,
+            full,
+            half: half_window(full),
+            ring_rows,
+            stride,
+            i: 0,
+            add_slot: 0,
+            sub_slot: ring_rows - full,
+        }
+    }
+
+    /// The steps from the next one to `end` (exclusive) into `steps`,
+    /// their output rows numbered from `first_out`.
+    fn until(&mut self, end: usize, first_out: usize, steps: &mut Vec<Step>) {
+        let (rows, full, half, stride, ring_rows) =
+            (self.rows, self.full, self.half, self.stride, self.ring_rows);
+        let (mut add_slot, mut sub_slot) = (self.add_slot, self.sub_slot);
+        steps.clear();
+        steps.reserve(end.saturating_sub(self.i));
+        for i in self.i..end {
+            let window = if i < rows {
+                (i + 1).min(full)
+            } else {
+                full - 1 - (i - rows)
+            };
+            steps.push(Step {
+                add: (i < rows).then_some(add_slot * stride),
+                sub: (i >= full).then_some(sub_slot * stride),
+                out: (i + 1 >= half).then(|| (i + 1 - half - first_out, window)),
+            });
+            add_slot = if add_slot + 1 == ring_rows {
+                0
+            } else {
+                add_slot + 1
+            };
+            sub_slot = if sub_slot + 1 == ring_rows {
+                0
+            } else {
+                sub_slot + 1
+            };
+        }
+        self.i = self.i.max(end);
+        (self.add_slot, self.sub_slot) = (add_slot, sub_slot);
     }
 }

@@ -24,6 +24,7 @@ pub(crate) fn dct_matrix() -> &'static [[f32; 64]; 16] {
 }
 
 /// `B = D A D^T` keeping the reference's summation order.
+#[inline(always)]
 pub(crate) fn dct64_to_16(a: &[[f32; 64]; 64]) -> [[f32; 16]; 16] {
     let d = dct_matrix();
     // T = D A. The k loop is outermost so the 64 independent j sums run side

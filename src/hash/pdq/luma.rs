@@ -103,6 +103,21 @@ impl<'a> LumaSource<'a> {
         self.col_map.as_ref().map_or(self.width(), Vec::len)
     }
 
+    /// Rows `r..r + n` of caller-given float luma, in place, when nothing
+    /// is resampled: (the values from row `r` on, floats per row).
+    pub(crate) fn float_rows(&self, r: usize, n: usize) -> Option<(&'a [f32], usize)> {
+        match self.pixels {
+            Pixels::Float {
+                luma,
+                width,
+                height,
+            } if self.row_map.is_none() && self.col_map.is_none() && r + n <= height => {
+                Some((&luma[r * width..], width))
+            }
+            _ => None,
+        }
+    }
+
     /// [`LumaSource::fill_row`] through a SIMD backend where one exists for
     /// the format (8-bit RGB in 3 or 4 bytes, no resampling); same bits.
     pub(crate) fn fill_row_with<L: Lanes>(&self, lanes: L, r: usize, out: &mut [f32]) {

@@ -203,12 +203,71 @@ fn dct_of_source(
     if src.rows() < MIN_HASHABLE_SIDE || src.cols() < MIN_HASHABLE_SIDE {
         return None;
     }
-    let down = match pipeline {
-        Pipeline::Streaming => stream::downsample(&src, single_hash_shortcut, Platform::detect()),
-        Pipeline::StreamingOn(platform) => stream::downsample(&src, single_hash_shortcut, platform),
-        Pipeline::ReferenceLayout => reference::downsample(&src, single_hash_shortcut),
+    let (down, platform) = match pipeline {
+        Pipeline::Streaming => {
+            let platform = Platform::detect();
+            (
+                stream::downsample(&src, single_hash_shortcut, platform),
+                platform,
+            )
+        }
+        Pipeline::StreamingOn(platform) => (
+            stream::downsample(&src, single_hash_shortcut, platform),
+            platform,
+        ),
+        Pipeline::ReferenceLayout => (
+            reference::downsample(&src, single_hash_shortcut),
+            Platform::Scalar,
+        ),
     };
-    Some((dct::dct64_to_16(&down), quality::quality(&down)))
+    Some(dct_and_quality(&down, platform))
+}
+
+/// The DCT and the quality metric of the 64x64 downsample, see
+/// [`dct_on`] and [`quality_on`].
+fn dct_and_quality(down: &Downsample, platform: Platform) -> ([[f32; 16]; 16], u8) {
+    (dct_on(down, platform), quality_on(down, platform))
+}
+
+/// Whether to run the DCT and the quality metric compiled for AVX2: on the
+/// AVX2 platform the same code runs 8 floats at a time instead of 4, with
+/// the same operations in the same order (Rust never fuses a multiply and
+/// an add on its own), so the same bits.
+fn avx2_compiled(platform: Platform) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    return platform == Platform::Avx2 && simd::avx2::Avx2::new().is_some();
+    #[cfg(not(target_arch = "x86_64"))]
+    return false;
+}
+
+/// [`dct::dct64_to_16`], compiled for AVX2 on that platform.
+pub(crate) fn dct_on(down: &Downsample, platform: Platform) -> [[f32; 16]; 16] {
+    #[cfg(target_arch = "x86_64")]
+    if avx2_compiled(platform) {
+        #[target_feature(enable = "avx2")]
+        unsafe fn avx2(down: &Downsample) -> [[f32; 16]; 16] {
+            dct::dct64_to_16(down)
+        }
+        // SAFETY: AVX2 is available (`avx2_compiled`).
+        return unsafe { avx2(down) };
+    }
+    let _ = platform;
+    dct::dct64_to_16(down)
+}
+
+/// [`quality::quality`], compiled for AVX2 on that platform.
+pub(crate) fn quality_on(down: &Downsample, platform: Platform) -> u8 {
+    #[cfg(target_arch = "x86_64")]
+    if avx2_compiled(platform) {
+        #[target_feature(enable = "avx2")]
+        unsafe fn avx2(down: &Downsample) -> u8 {
+            quality::quality(down)
+        }
+        // SAFETY: AVX2 is available (`avx2_compiled`).
+        return unsafe { avx2(down) };
+    }
+    let _ = platform;
+    quality::quality(down)
 }
 
 /// Rows (or columns) the reference's `decimateFloat` samples:

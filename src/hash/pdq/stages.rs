@@ -5,10 +5,11 @@
 //! Each stage does one image's worth of its work (every row or band of an
 //! image of the given size) on buffers prepared once, with realistic values.
 
+use super::banded::sub_bands;
 use super::boxfilter::{box_row, half_window, window_size, VerticalBox};
 use super::luma::LumaSource;
-use super::simd::{self, Lanes, Step, BAND, LANES, VERTICAL_BLOCK};
-use super::{dct, decimation_indices, dihedral, quality, Downsample, Platform};
+use super::simd::{self, Lanes, Step, BAND, LANES, SUBBANDS, VERTICAL_BLOCK};
+use super::{dct_on, decimation_indices, dihedral, quality_on, Downsample, Platform};
 use crate::input::PixelView;
 
 /// One stage of the hash.
@@ -71,6 +72,10 @@ pub struct StageBench<'a> {
     sums: Vec<f32>,
     block: Vec<f32>,
     steps: Vec<Step>,
+    /// The last vertical pass's ring of sampled rows, and its steps over
+    /// every row (output at the 64 sampled ones).
+    last_ring: Vec<[f32; 64]>,
+    last_steps: Vec<Step>,
     col_at: [usize; 64],
     down: Box<Downsample>,
 }
@@ -104,6 +109,23 @@ impl<'a> StageBench<'a> {
             })
             .collect();
         debug_assert!(half <= along_cols + 1);
+        let col_at = decimation_indices(cols);
+        let row_at = decimation_indices(rows);
+        let last_rows = (along_cols + BAND).next_multiple_of(BAND);
+        let sampled_row: [f32; 64] = std::array::from_fn(|j| band[col_at[j]]);
+        let last_ring = vec![sampled_row; last_rows];
+        let last_steps = (0..rows)
+            .map(|i| {
+                let o = (i + 1).checked_sub(half);
+                Step {
+                    add: Some(i % last_rows),
+                    sub: (i >= along_cols).then(|| (i - along_cols) % last_rows),
+                    out: o
+                        .and_then(|o| row_at.iter().position(|&r| r == o))
+                        .map(|j| (j, along_cols)),
+                }
+            })
+            .collect();
         let down = super::stream::downsample(&src, false, Platform::Scalar);
         StageBench {
             src,
@@ -123,7 +145,9 @@ impl<'a> StageBench<'a> {
             sums: vec![0.0; stride],
             block: vec![0.0; VERTICAL_BLOCK],
             steps,
-            col_at: decimation_indices(cols),
+            last_ring,
+            last_steps,
+            col_at,
             down,
         }
     }
@@ -131,10 +155,10 @@ impl<'a> StageBench<'a> {
     /// Runs `stage` once over the image; returns a value to keep the work alive.
     pub fn run(&mut self, stage: Stage) -> f32 {
         match stage {
-            Stage::Dct => return dct::dct64_to_16(&self.down)[1][1],
+            Stage::Dct => return dct_on(&self.down, self.platform)[1][1],
             Stage::QualityAndBits => {
-                let q = quality::quality(&self.down);
-                let coefficients = dct::dct64_to_16(&self.down);
+                let q = quality_on(&self.down, self.platform);
+                let coefficients = dct_on(&self.down, self.platform);
                 return q as f32
                     + dihedral::bits(&coefficients).distance(&crate::Hash256::ZERO) as f32;
             }
@@ -191,11 +215,12 @@ impl<'a> StageBench<'a> {
             }
             Stage::FirstHorizontal => {
                 for _ in 0..bands {
-                    let (a, b) = self.lanes.split_at_mut(LANES * stride);
-                    l.rows_to_lanes(&self.band, stride, a);
-                    l.rows_to_lanes(&self.band[LANES * stride..], stride, b);
+                    for (k, sub) in self.lanes.chunks_exact_mut(LANES * stride).enumerate() {
+                        l.rows_to_lanes(&self.band[k * LANES * stride..], stride, sub);
+                    }
+                    let subs = sub_bands(&self.lanes, stride);
                     let out = &mut self.ring[..BAND * stride];
-                    l.box_lanes_to_rows([a, b], self.cols, self.along_rows, out, stride);
+                    l.box_lanes_to_rows(subs, self.cols, self.along_rows, out, stride);
                 }
             }
             Stage::FirstVertical => {
@@ -211,11 +236,10 @@ impl<'a> StageBench<'a> {
                 }
             }
             Stage::SecondHorizontal => {
-                let mut sampled = [[[0.0f32; LANES]; 64]; 2];
+                let mut sampled = [[[0.0f32; LANES]; 64]; SUBBANDS];
                 for _ in 0..bands {
-                    let (a, b) = self.lanes.split_at(LANES * stride);
                     l.box_lanes_sampled(
-                        [a, b],
+                        sub_bands(&self.lanes, stride),
                         self.cols,
                         self.along_rows,
                         &self.col_at,
@@ -224,7 +248,16 @@ impl<'a> StageBench<'a> {
                 }
                 return sampled[1][1][1];
             }
-            Stage::SecondVertical => self.second_vertical(),
+            Stage::SecondVertical => {
+                let mut sums = [0.0f32; 64];
+                l.vertical_sampled(
+                    &self.last_ring,
+                    &self.last_steps,
+                    self.along_cols,
+                    &mut sums,
+                    &mut self.down,
+                );
+            }
             Stage::Dct | Stage::QualityAndBits => unreachable!(),
         }
         self.lanes[1] + self.ring[1]

@@ -376,4 +376,27 @@ impl Lanes for Avx2 {
         // SAFETY: AVX2 and FMA (`self`).
         unsafe { run(self, ring, steps, full, sums, block, out_lanes) }
     }
+
+    fn vertical_sampled(
+        self,
+        ring: &[[f32; 64]],
+        steps: &[Step],
+        full: usize,
+        sums: &mut [f32; 64],
+        out: &mut [[f32; 64]; 64],
+    ) {
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn run(
+            l: Avx2,
+            ring: &[[f32; 64]],
+            steps: &[Step],
+            full: usize,
+            sums: &mut [f32; 64],
+            out: &mut [[f32; 64]; 64],
+        ) {
+            kernels::vertical_sampled(l, ring, steps, full, sums, out)
+        }
+        // SAFETY: AVX2 and FMA (`self`).
+        unsafe { run(self, ring, steps, full, sums, out) }
+    }
 }

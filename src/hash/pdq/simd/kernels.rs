@@ -320,3 +320,49 @@ fn vertical_chunk<L: Lanes, D: Divide<L>, const N: usize>(
         );
     }
 }
+
+/// The last vertical pass over the 64 sampled columns: runs `steps` over
+/// `ring` (rows of 64 floats), carrying the running sums in `sums`, and
+/// writes `sum / window` to `out[k]` for each step whose `out` is
+/// `(k, window)`. `full` is the filter's window.
+#[inline(always)]
+pub(crate) fn vertical_sampled<L: Lanes>(
+    l: L,
+    ring: &[[f32; 64]],
+    steps: &[Step],
+    full: usize,
+    sums: &mut [f32; 64],
+    out: &mut [[f32; 64]; 64],
+) {
+    const N: usize = 64 / LANES;
+    let mut acc: [L::Col; N] = std::array::from_fn(|j| l.load(&sums[j * LANES..]));
+    with_divisor!(l, full, |by| {
+        for s in steps {
+            if let Some(a) = s.add {
+                for (j, acc) in acc.iter_mut().enumerate() {
+                    *acc = l.add(*acc, l.load(&ring[a][j * LANES..]));
+                }
+            }
+            if let Some(b) = s.sub {
+                for (j, acc) in acc.iter_mut().enumerate() {
+                    *acc = l.sub(*acc, l.load(&ring[b][j * LANES..]));
+                }
+            }
+            if let Some((k, window)) = s.out {
+                if window == full {
+                    for (j, acc) in acc.iter().enumerate() {
+                        l.store(by.quotient(l, *acc), &mut out[k][j * LANES..]);
+                    }
+                } else {
+                    let by = plain(l, window);
+                    for (j, acc) in acc.iter().enumerate() {
+                        l.store(by.quotient(l, *acc), &mut out[k][j * LANES..]);
+                    }
+                }
+            }
+        }
+    });
+    for (j, a) in acc.iter().enumerate() {
+        l.store(*a, &mut sums[j * LANES..]);
+    }
+}

@@ -132,6 +132,19 @@ pub(crate) trait Lanes: Copy {
     ) {
         kernels::vertical_band(self, ring, steps, full, sums, block, out_lanes);
     }
+
+    /// Runs `steps` of the last vertical pass over the 64 sampled columns,
+    /// see [`kernels::vertical_sampled`].
+    fn vertical_sampled(
+        self,
+        ring: &[[f32; 64]],
+        steps: &[Step],
+        full: usize,
+        sums: &mut [f32; 64],
+        out: &mut [[f32; 64]; 64],
+    ) {
+        kernels::vertical_sampled(self, ring, steps, full, sums, out);
+    }
 }
 
 /// [`luma_rgb`] over a row. The common layouts get a loop with constant

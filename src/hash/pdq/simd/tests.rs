@@ -74,6 +74,51 @@ fn check_backend<L: Lanes>(l: L, name: &str) {
         }
     }
 
+    // The last vertical pass over 64 columns equals box_row down each
+    // column, fed its steps in two runs (the sums carry over).
+    for &(len, full) in &[
+        (1usize, 1usize),
+        (64, 1),
+        (64, 3),
+        (50, 5),
+        (40, 16),
+        (64, 9),
+        (9, 9),
+    ] {
+        let half = crate::hash::pdq::boxfilter::half_window(full);
+        let values = noise(len * 64, len as u64 * 7 + full as u64);
+        let ring: Vec<[f32; 64]> = values
+            .chunks_exact(64)
+            .map(|r| r.try_into().unwrap())
+            .collect();
+        let steps: Vec<Step> = (0..len + half - 1)
+            .map(|i| Step {
+                add: (i < len).then_some(i),
+                sub: (i >= full).then(|| i - full),
+                out: (i + 1 >= half).then(|| {
+                    let o = i + 1 - half;
+                    (o, (o + half).min(full).min(len + full - half - o))
+                }),
+            })
+            .collect();
+        let mut sums = [0.0f32; 64];
+        let mut out = [[f32::NAN; 64]; 64];
+        let (first, rest) = steps.split_at(steps.len() / 2);
+        l.vertical_sampled(&ring, first, full, &mut sums, &mut out);
+        l.vertical_sampled(&ring, rest, full, &mut sums, &mut out);
+        for c in 0..64 {
+            let column: Vec<f32> = (0..len).map(|r| values[r * 64 + c]).collect();
+            let mut want = vec![0.0; len];
+            box_row(&column, &mut want, full);
+            let got: Vec<f32> = (0..len).map(|o| out[o][c]).collect();
+            assert_eq!(
+                bits(&got),
+                bits(&want),
+                "{name} last pass len {len} window {full}"
+            );
+        }
+    }
+
     // Luma of 8-bit RGB in 3 and 4 bytes, every channel order, odd lengths.
     let bytes: Vec<u8> = noise(4 * 301, 3)
         .iter()
