@@ -103,6 +103,19 @@ proptest! {
     }
 }
 
+/// `len` bytes of noise over a ramp (so the DCT has structure), from `seed`.
+fn noisy_ramp(seed: u64, len: usize) -> Vec<u8> {
+    let mut state = seed | 1;
+    (0..len)
+        .map(|i| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            ((state >> 60) as usize + i / 97 % 200) as u8
+        })
+        .collect()
+}
+
 /// Large and elongated images: windows up to 47 rows (more than a band of
 /// 16 and than the ring's 32 spare rows), long rows, few columns.
 fn large_view_inputs() -> impl Strategy<Value = (u32, u32, bool, Vec<u8>)> {
@@ -117,17 +130,7 @@ fn large_view_inputs() -> impl Strategy<Value = (u32, u32, bool, Vec<u8>)> {
     )
         .prop_map(|((w, h), rgb, seed)| {
             let len = (w * h) as usize * if rgb { 3 } else { 1 };
-            let mut state = seed | 1;
-            let data = (0..len)
-                .map(|i| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    // Noise over a ramp, so the DCT has structure.
-                    ((state >> 60) as usize + i / 97 % 200) as u8
-                })
-                .collect();
-            (w, h, rgb, data)
+            (w, h, rgb, noisy_ramp(seed, len))
         })
 }
 
@@ -167,15 +170,7 @@ proptest! {
         seed in any::<u64>(),
         cli in any::<bool>(),
     ) {
-        let mut state = seed | 1;
-        let grey: Vec<u8> = (0..w * h)
-            .map(|i| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                ((state >> 61) as usize + i / 53 % 240) as u8
-            })
-            .collect();
+        let grey = noisy_ramp(seed, w * h);
         let luma: Vec<f32> = grey.iter().map(|&g| g as f32).collect();
         let view = PixelView::packed(&grey, w as u32, h as u32, PixelFormat::Gray8).unwrap();
         let profile = if cli { Profile::Cli512 } else { Profile::FullResolution };
