@@ -114,13 +114,7 @@ pub(super) fn plan(
     let denominator = denominator_for(width, height, min_side)?;
     Some(ScaledPlan {
         denominator,
-        peak_bytes: scaled_peak_bytes(
-            width,
-            height,
-            frame.components,
-            frame.marker == 0xc2,
-            denominator,
-        ),
+        peak_bytes: scaled_peak_bytes(width, height, frame.components, denominator),
     })
 }
 
@@ -133,22 +127,15 @@ fn denominator_for(width: u32, height: u32, min_side: u32) -> Option<u8> {
         .find(|&d| shorter.div_ceil(u32::from(d)) >= min_side)
 }
 
-/// Peak memory of a scaled decode: a progressive JPEG's coefficients at
-/// full size (every block is kept until the last scan, 2 bytes per sample
-/// per component, counted as if no component were subsampled), then at
-/// the scaled size the component planes, the interleaved output and, for
-/// CMYK, its conversion to RGB.
-fn scaled_peak_bytes(width: u32, height: u32, components: u8, progressive: bool, d: u8) -> u64 {
+/// Peak memory of a scaled decode of a sequential JPEG (the only kind
+/// scaled; a progressive one would also keep every coefficient at full
+/// size): at the scaled size, the component planes, the interleaved output
+/// and, for CMYK, its conversion to RGB.
+fn scaled_peak_bytes(width: u32, height: u32, components: u8, d: u8) -> u64 {
     let components = u64::from(components);
-    let full = u64::from(width) * u64::from(height);
     let scaled = u64::from(width.div_ceil(u32::from(d))) * u64::from(height.div_ceil(u32::from(d)));
-    let coefficients = if progressive {
-        full.saturating_mul(2 * components)
-    } else {
-        0
-    };
     let conversion = if components == 4 { 3 } else { 0 };
-    coefficients.saturating_add(scaled.saturating_mul(2 * components + conversion))
+    scaled.saturating_mul(2 * components + conversion)
 }
 
 /// Decodes `bytes` (a JPEG whose header said `width` x `height`) as
@@ -290,10 +277,10 @@ mod tests {
     }
 
     #[test]
-    fn scaled_peak_counts_coefficients_only_for_progressive() {
-        let baseline = scaled_peak_bytes(4000, 3000, 3, false, 4);
-        assert_eq!(baseline, 1000 * 750 * 6);
-        let progressive = scaled_peak_bytes(4000, 3000, 3, true, 4);
-        assert_eq!(progressive, 4000 * 3000 * 6 + 1000 * 750 * 6);
+    fn scaled_peak_counts_the_scaled_planes() {
+        // 4000x3000 RGB at 1/4: three planes and the interleaved output.
+        assert_eq!(scaled_peak_bytes(4000, 3000, 3, 4), 1000 * 750 * 6);
+        // CMYK at 1/8, sides rounded up: four planes, output, conversion.
+        assert_eq!(scaled_peak_bytes(4001, 3001, 4, 8), 501 * 376 * 11);
     }
 }
