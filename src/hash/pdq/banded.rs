@@ -17,7 +17,7 @@
 
 use std::cell::Cell;
 
-use super::boxfilter::{half_window, window_size};
+use super::boxfilter::{half_window, window_size, SampleCursor};
 use super::luma::LumaSource;
 use super::simd::{Lanes, Step, BAND, LANES, SUBBANDS, VERTICAL_BLOCK};
 use super::{decimation_indices, Downsample};
@@ -64,18 +64,13 @@ pub(crate) fn downsample<L: Lanes>(lanes: L, src: &LumaSource) -> Box<Downsample
     let mut last_steps = VerticalSteps::new(rows, along_cols, ring2_rows, 1);
     // The last pass writes an output row only where the decimation samples
     // it, as the index of the first sample that does.
-    let mut next_sample = 0;
+    let mut samples = SampleCursor::new(row_at);
     let mut last_pass = |steps: &mut Vec<Step>, end: usize| {
         last_steps.until(end, 0, steps);
         for step in steps.iter_mut() {
-            let Some((o, window)) = step.out else {
-                continue;
-            };
-            while next_sample < 64 && row_at[next_sample] < o {
-                next_sample += 1;
-            }
-            step.out =
-                (next_sample < 64 && row_at[next_sample] == o).then_some((next_sample, window));
+            step.out = step
+                .out
+                .and_then(|(o, window)| samples.find(o).map(|j| (j, window)));
         }
     };
 
@@ -212,8 +207,8 @@ struct VerticalSteps {
     half: usize,
     ring_rows: usize,
     stride: usize,
-    /// The next step, and the ring slots of rows i and i - full (wrapping
-    /// counters: a `%` per step cost more than the steps' own work).
+    /// The next step, and the ring slots of rows i and i - full (counters
+    /// that wrap, instead of a `%`, an integer divide, per step).
     i: usize,
     add_slot: usize,
     sub_slot: usize,

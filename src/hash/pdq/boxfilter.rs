@@ -78,10 +78,32 @@ pub(crate) struct VerticalBox {
     out: Vec<f32>,
     pushed: usize,
     flushed: usize,
-    /// With [`VerticalBox::sampled`]: the only output rows to compute
-    /// (ascending), and the first of them not yet passed.
-    wanted: Option<[usize; 64]>,
-    next_wanted: usize,
+    /// With [`VerticalBox::sampled`]: the only output rows to compute.
+    wanted: Option<SampleCursor>,
+}
+
+/// Which of 64 ascending sample positions (the decimation's rows or
+/// columns; a position repeats when there are fewer than 64) equal
+/// indices that arrive in ascending order.
+#[derive(Clone, Copy)]
+pub(crate) struct SampleCursor {
+    at: [usize; 64],
+    /// The first sample not yet passed.
+    next: usize,
+}
+
+impl SampleCursor {
+    pub(crate) fn new(at: [usize; 64]) -> Self {
+        SampleCursor { at, next: 0 }
+    }
+
+    /// The first sample at `o`, if any (`o` never below an earlier one).
+    pub(crate) fn find(&mut self, o: usize) -> Option<usize> {
+        while self.next < 64 && self.at[self.next] < o {
+            self.next += 1;
+        }
+        (self.next < 64 && self.at[self.next] == o).then_some(self.next)
+    }
 }
 
 impl VerticalBox {
@@ -99,7 +121,6 @@ impl VerticalBox {
             pushed: 0,
             flushed: 0,
             wanted: None,
-            next_wanted: 0,
         }
     }
 
@@ -107,20 +128,16 @@ impl VerticalBox {
     /// (ascending): the last pass, which the decimation samples 64 rows of.
     pub(crate) fn sampled(lanes: usize, len: usize, full: usize, wanted: &[usize; 64]) -> Self {
         VerticalBox {
-            wanted: Some(*wanted),
+            wanted: Some(SampleCursor::new(*wanted)),
             ..VerticalBox::new(lanes, len, full)
         }
     }
 
     /// Whether output row `o` is to be computed (rows arrive in order).
     fn wants(&mut self, o: usize) -> bool {
-        let Some(wanted) = &self.wanted else {
-            return true;
-        };
-        while self.next_wanted < 64 && wanted[self.next_wanted] < o {
-            self.next_wanted += 1;
-        }
-        self.next_wanted < 64 && wanted[self.next_wanted] == o
+        self.wanted
+            .as_mut()
+            .is_none_or(|wanted| wanted.find(o).is_some())
     }
 
     /// Feeds input row `pushed`; returns the output row that became complete,

@@ -203,22 +203,14 @@ fn dct_of_source(
     if src.rows() < MIN_HASHABLE_SIDE || src.cols() < MIN_HASHABLE_SIDE {
         return None;
     }
-    let (down, platform) = match pipeline {
-        Pipeline::Streaming => {
-            let platform = Platform::detect();
-            (
-                stream::downsample(&src, single_hash_shortcut, platform),
-                platform,
-            )
-        }
-        Pipeline::StreamingOn(platform) => (
-            stream::downsample(&src, single_hash_shortcut, platform),
-            platform,
-        ),
-        Pipeline::ReferenceLayout => (
-            reference::downsample(&src, single_hash_shortcut),
-            Platform::Scalar,
-        ),
+    let platform = match pipeline {
+        Pipeline::Streaming => Platform::detect(),
+        Pipeline::StreamingOn(platform) => platform,
+        Pipeline::ReferenceLayout => Platform::Scalar,
+    };
+    let down = match pipeline {
+        Pipeline::ReferenceLayout => reference::downsample(&src, single_hash_shortcut),
+        _ => stream::downsample(&src, single_hash_shortcut, platform),
     };
     Some(dct_and_quality(&down, platform))
 }
