@@ -53,7 +53,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--small", type=int, default=16, help="images in the small folder")
     ap.add_argument("--large", type=int, default=48, help="images in the large folder")
-    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=5, help="pairs of runs per folder")
     ap.add_argument("--cache", default="/tmp/percept-folder-bench")
     args = ap.parse_args()
 
@@ -74,16 +74,29 @@ def main():
                 os.symlink(os.path.join(src, f"photo-{i:03d}.jpg"), link)
         folders[n] = folder
 
-    print(f"percept hash over folders of 4032x3024 JPEGs; {cores} cores; best of {args.rounds} rounds")
+    print(f"percept hash over folders of 4032x3024 JPEGs; {cores} cores; {args.rounds} pairs of runs"
+          " (1 thread, then all cores, alternating which goes first); ratios per pair")
     ok = True
     for n, folder in folders.items():
-        one = min((run(exe, folder, 1) for _ in range(args.rounds)), key=lambda r: r[0])
-        all_ = min((run(exe, folder, cores) for _ in range(args.rounds)), key=lambda r: r[0])
-        same = one[2] == all_[2]
-        ok &= same
-        print(f"  {n:3d} images: 1 thread {n / one[0]:5.2f} img/s ({one[1]:.0f} MB max RSS) | "
-              f"{cores} threads {n / all_[0]:5.2f} img/s ({all_[1]:.0f} MB max RSS) | "
-              f"speed-up {one[0] / all_[0]:.2f}x | same output: {same}")
+        pairs = []
+        for i in range(args.rounds):
+            if i % 2:
+                many = run(exe, folder, cores)
+                one = run(exe, folder, 1)
+            else:
+                one = run(exe, folder, 1)
+                many = run(exe, folder, cores)
+            pairs.append((one, many))
+            ok &= one[2] == many[2]
+        speedups = sorted(one[0] / many[0] for one, many in pairs)
+        med = speedups[len(speedups) // 2]
+        one_rate = sorted(n / one[0] for one, _ in pairs)[len(pairs) // 2]
+        many_rate = sorted(n / many[0] for _, many in pairs)[len(pairs) // 2]
+        rss_one = max(one[1] for one, _ in pairs)
+        rss_many = max(many[1] for _, many in pairs)
+        print(f"  {n:3d} images: 1 thread {one_rate:5.2f} img/s ({rss_one:.0f} MB max RSS) | "
+              f"{cores} threads {many_rate:5.2f} img/s ({rss_many:.0f} MB max RSS) | "
+              f"speed-up median {med:.2f}x [{speedups[0]:.2f}-{speedups[-1]:.2f}] | same output: {ok}")
     return 0 if ok else 1
 
 

@@ -413,7 +413,9 @@ fn jpeg_is_complete(b: &[u8]) -> bool {
     let Some(scan) = jpeg_marker(b, |m| m == 0xda) else {
         return false;
     };
-    b[scan..].windows(2).any(|w| w == [0xff, 0xd9])
+    // From the end: a complete file has its marker there (or before a
+    // short trailer), so this reads a few bytes, not the whole scan.
+    b[scan..].windows(2).rev().any(|w| w == [0xff, 0xd9])
 }
 
 /// Offset of the first marker segment before the scan data for which
