@@ -1,7 +1,7 @@
 //! The AVX2 backend: 16 lanes as two `__m256`, on CPUs with AVX2 and FMA.
 //! The reference's multiplies and adds stay separate instructions (Rust and
 //! LLVM never fuse them on their own); FMA instructions appear only in
-//! [`Lanes::reciprocal_quotient`], the exact divide of [`super::divide`].
+//! [`Lanes::split_quotient`], the exact divide of [`super::divide`].
 
 // Inside `#[target_feature(enable = "avx2")]` functions the arithmetic
 // intrinsics are safe to call from Rust 1.87 on; the `unsafe` blocks keep
@@ -258,21 +258,13 @@ impl Lanes for Avx2 {
     const FUSED_MULTIPLY_ADD: bool = true;
 
     #[inline(always)]
-    fn reciprocal_quotient(self, x: Col, window: Col, reciprocal: Col) -> Col {
+    fn split_quotient(self, x: Col, high: Col, low: Col) -> Col {
         // SAFETY: AVX2 and FMA (`self`); only called from functions
         // compiled with both enabled, where this inlines.
         unsafe {
-            let q0 = [
-                _mm256_mul_ps(x[0], reciprocal[0]),
-                _mm256_mul_ps(x[1], reciprocal[1]),
-            ];
-            let residual = [
-                _mm256_fnmadd_ps(q0[0], window[0], x[0]),
-                _mm256_fnmadd_ps(q0[1], window[1], x[1]),
-            ];
             [
-                _mm256_fmadd_ps(residual[0], reciprocal[0], q0[0]),
-                _mm256_fmadd_ps(residual[1], reciprocal[1], q0[1]),
+                _mm256_fmadd_ps(x[0], high[0], _mm256_mul_ps(x[0], low[0])),
+                _mm256_fmadd_ps(x[1], high[1], _mm256_mul_ps(x[1], low[1])),
             ]
         }
     }
@@ -311,6 +303,16 @@ impl Lanes for Avx2 {
         }
         // SAFETY: AVX2 and FMA (`self`).
         unsafe { run(self, rows, stride, lanes) }
+    }
+
+    fn blocks_to_rows(self, blocks: &[[[f32; LANES]; LANES]], rows: &mut [f32], stride: usize) {
+        #[inline(never)]
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn run(l: Avx2, blocks: &[[[f32; LANES]; LANES]], rows: &mut [f32], stride: usize) {
+            kernels::blocks_to_rows(l, blocks, rows, stride)
+        }
+        // SAFETY: AVX2 and FMA (`self`).
+        unsafe { run(self, blocks, rows, stride) }
     }
 
     fn sampled_to_rows(self, columns: &[[f32; LANES]; 64], rows: &mut [[f32; 64]]) {

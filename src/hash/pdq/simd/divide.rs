@@ -9,17 +9,23 @@
 //! - [`PowerOfTwo`]: for a window of `2^k`, multiplying by `2^-k` is exact
 //!   scaling, the same value the correctly rounded quotient has (no sum is
 //!   near the subnormal range: they are sums of luma values, see below).
-//! - [`Reciprocal`], on backends with fused multiply-add: with
-//!   `r = round(1/w)`, `q0 = round(x * r)`, the residual
-//!   `e = fma(-q0, w, x)` is exact and `q = fma(e, r, q0)` is the correctly
-//!   rounded `x / w` (Markstein's theorem). FMA is only used here, never to
-//!   fuse the reference's own operations. Proven by exhaustion for every
-//!   window in `1..=MAX_RECIPROCAL_WINDOW`: the steps are invariant under
-//!   scaling `x` or `w` by a power of two, so checking every 24-bit
-//!   significand of `x` against every odd `w` covers all normal `x`
+//! - [`Reciprocal`], on backends with fused multiply-add: the reciprocal
+//!   of the window split in two floats, `h = round(1/w)` and
+//!   `l = round((1 - w h) / w)`, and `q = fma(x, h, round(x * l))`: two
+//!   operations, one of them fused (Brisebarre, Muller and Raina,
+//!   "Accelerating correctly rounded floating-point division when the
+//!   divisor is known in advance", IEEE TC 2004, show when this is the
+//!   correctly rounded `x / w`). FMA is only used here, never to fuse the
+//!   reference's own operations. Proven by exhaustion for every window in
+//!   `1..=MAX_RECIPROCAL_WINDOW`: the steps are invariant under scaling `x`
+//!   or `w` by a power of two, so checking every 24-bit significand of `x`
+//!   against every odd `w` covers all normal `x`
 //!   (`tests::reciprocal_division_is_exact_for_every_window`). The one
-//!   input on which it differs from `/` is `-0.0` (it gives `+0.0`); the box
-//!   sums never are `-0.0`: they start at `+0.0` and `a - a` is `+0.0`.
+//!   input on which it can differ from `/` is `-0.0` (giving `+0.0` when
+//!   `l` is negative); the box sums never are `-0.0`: they start at `+0.0`
+//!   and `a - a` is `+0.0`. It replaced
+//!   Markstein's three-operation correction (`q0 = x r`,
+//!   `q = fma(fma(-q0, w, x), r, q0)`), also exact.
 //!
 //! Windows that are neither (or larger than the proven range) use the plain
 //! divide. The growing and shrinking windows at the ends of each row or
@@ -45,11 +51,12 @@ pub(crate) struct Plain<C>(pub(crate) C);
 #[derive(Clone, Copy)]
 pub(crate) struct PowerOfTwo<C>(C);
 
-/// Markstein's correction of `x * round(1/w)`, see the module docs.
+/// `fma(x, high, x * low)` with the window's reciprocal split in two, see
+/// the module docs.
 #[derive(Clone, Copy)]
 pub(crate) struct Reciprocal<C> {
-    window: C,
-    reciprocal: C,
+    high: C,
+    low: C,
 }
 
 impl<L: Lanes> Divide<L> for Plain<L::Col> {
@@ -69,7 +76,7 @@ impl<L: Lanes> Divide<L> for PowerOfTwo<L::Col> {
 impl<L: Lanes> Divide<L> for Reciprocal<L::Col> {
     #[inline(always)]
     fn quotient(self, l: L, x: L::Col) -> L::Col {
-        l.reciprocal_quotient(x, self.window, self.reciprocal)
+        l.split_quotient(x, self.high, self.low)
     }
 }
 
@@ -87,9 +94,10 @@ impl<C: Copy> Divisor<C> {
             // 2^-k is exact for any window a usize can hold.
             Divisor::PowerOfTwo(PowerOfTwo(l.splat(1.0 / window as f32)))
         } else if L::FUSED_MULTIPLY_ADD && window <= MAX_RECIPROCAL_WINDOW {
+            let (high, low) = split_reciprocal(window);
             Divisor::Reciprocal(Reciprocal {
-                window: l.splat(window as f32),
-                reciprocal: l.splat(1.0 / window as f32),
+                high: l.splat(high),
+                low: l.splat(low),
             })
         } else {
             Divisor::Plain(Plain(l.splat(window as f32)))
@@ -111,13 +119,19 @@ macro_rules! with_divisor {
 }
 pub(crate) use with_divisor;
 
-/// Markstein's division for one float, with `f32::mul_add` (a true fused
-/// multiply-add on every target; in software where the CPU has none).
+/// `1 / window` as two floats: `round(1/w)` and the rest,
+/// `round((1 - w round(1/w)) / w)` (`w round(1/w)` is exact in `f64`).
+pub(crate) fn split_reciprocal(window: usize) -> (f32, f32) {
+    let high = 1.0 / window as f32;
+    let low = (1.0 - window as f64 * high as f64) / window as f64;
+    (high, low as f32)
+}
+
+/// [`Reciprocal`]'s quotient for one float, with `f32::mul_add` (a true
+/// fused multiply-add on every target; in software where the CPU has none).
 #[inline(always)]
-pub(crate) fn reciprocal_quotient_scalar(x: f32, window: f32, reciprocal: f32) -> f32 {
-    let q0 = x * reciprocal;
-    let residual = (-q0).mul_add(window, x);
-    residual.mul_add(reciprocal, q0)
+pub(crate) fn split_quotient_scalar(x: f32, high: f32, low: f32) -> f32 {
+    x.mul_add(high, x * low)
 }
 
 #[cfg(test)]
@@ -127,12 +141,13 @@ mod tests {
     use super::*;
 
     /// Counts the `x` (every float with a significand in `first..` stepping
-    /// by `step`, below 2^24, times `2^0`) where `l`'s reciprocal quotient
+    /// by `step`, below 2^24, times `2^0`) where `l`'s split quotient
     /// by `window` differs from the divide in bits.
     #[inline(always)]
     fn mismatches<L: Lanes>(l: L, window: usize, first: u32, step: u32) -> u64 {
         let w = l.splat(window as f32);
-        let r = l.splat(1.0 / window as f32);
+        let (high, low) = split_reciprocal(window);
+        let (high, low) = (l.splat(high), l.splat(low));
         let mut bad = 0;
         let mut x = [0.0f32; LANES];
         let mut q = [0.0f32; LANES];
@@ -144,7 +159,7 @@ mod tests {
                 m += step;
             }
             let xs = l.load(&x);
-            l.store(l.reciprocal_quotient(xs, w, r), &mut q);
+            l.store(l.split_quotient(xs, high, low), &mut q);
             l.store(l.div(xs, w), &mut d);
             bad += q
                 .iter()

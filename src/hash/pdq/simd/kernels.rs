@@ -21,8 +21,20 @@ pub(crate) fn rows_to_lanes<L: Lanes>(l: L, rows: &[f32], stride: usize, lanes: 
 /// (A trait, not a closure: closures would be compiled outside the
 /// backend's `target_feature` and lose its intrinsics' inlining.)
 trait Emit<L: Lanes, const K: usize> {
+    /// Outputs between two calls of [`Emit::block_done`] (a power of two).
+    const BLOCK: usize;
     /// Output `o` of sub-band `k` is `by.quotient(sums[k])`.
-    fn emit<D: Divide<L>>(&mut self, l: L, o: usize, sums: &[L::Col; K], by: D);
+    fn store<D: Divide<L>>(&mut self, l: L, o: usize, sums: [L::Col; K], by: D);
+    /// Called after output `o` when `o + 1` is a multiple of `BLOCK`.
+    fn block_done(&mut self, l: L, o: usize);
+    /// [`Emit::store`], then [`Emit::block_done`] where due.
+    #[inline(always)]
+    fn emit<D: Divide<L>>(&mut self, l: L, o: usize, sums: &[L::Col; K], by: D) {
+        self.store(l, o, *sums, by);
+        if (o + 1) % Self::BLOCK == 0 {
+            self.block_done(l, o);
+        }
+    }
 }
 
 /// Only the outputs at `at` (ascending; it repeats an index when len < 64).
@@ -33,10 +45,15 @@ struct SampledOutputs<'a, const K: usize> {
 }
 
 impl<L: Lanes, const K: usize> Emit<L, K> for SampledOutputs<'_, K> {
+    const BLOCK: usize = 1 << (usize::BITS - 1);
+
     #[inline(always)]
-    fn emit<D: Divide<L>>(&mut self, l: L, o: usize, sums: &[L::Col; K], by: D) {
+    fn block_done(&mut self, _: L, _: usize) {}
+
+    #[inline(always)]
+    fn store<D: Divide<L>>(&mut self, l: L, o: usize, sums: [L::Col; K], by: D) {
         while self.next < 64 && self.at[self.next] == o {
-            for (out, &sum) in self.out.iter_mut().zip(sums) {
+            for (out, sum) in self.out.iter_mut().zip(sums) {
                 l.store(by.quotient(l, sum), &mut out[self.next]);
             }
             self.next += 1;
@@ -48,13 +65,13 @@ impl<L: Lanes, const K: usize> Emit<L, K> for SampledOutputs<'_, K> {
 /// by side (independent sums, so one's adds run while another's wait), the
 /// full window divided by `by`.
 #[inline(always)]
-fn box_recurrence<L: Lanes, D: Divide<L>, const K: usize>(
+fn box_recurrence<L: Lanes, D: Divide<L>, E: Emit<L, K>, const K: usize>(
     l: L,
     inputs: [&[f32]; K],
     len: usize,
     full: usize,
     by: D,
-    sink: &mut impl Emit<L, K>,
+    sink: &mut E,
 ) {
     let half = half_window(full);
     let inputs = inputs.map(|input| &input[..len * LANES]);
@@ -75,15 +92,27 @@ fn box_recurrence<L: Lanes, D: Divide<L>, const K: usize>(
         oi += 1;
     }
     // Phase 3: add the entering value, then subtract the leaving one.
-    for ri in full..len {
-        for (k, sum) in sums.iter_mut().enumerate() {
-            *sum = l.sub(
-                l.add(*sum, load_at(l, inputs[k], ri)),
-                load_at(l, inputs[k], ri - full),
-            );
+    // (Positions as arrays of exactly `n` columns, so the loop needs no
+    // bounds checks.)
+    let n = len - full;
+    let entering = inputs.map(|input| &columns(&input[full * LANES..])[..n]);
+    let leaving = inputs.map(|input| &columns(input)[..n]);
+    // Runs of steps up to the sink's block ends, so the step loop itself
+    // never branches to the block's work.
+    let mut start = 0;
+    while start < n {
+        let end = n.min(start + E::BLOCK - oi % E::BLOCK);
+        for j in start..end {
+            for (k, sum) in sums.iter_mut().enumerate() {
+                *sum = l.sub(l.add(*sum, l.load(&entering[k][j])), l.load(&leaving[k][j]));
+            }
+            sink.store(l, oi + (j - start), sums, by);
         }
-        sink.emit(l, oi, &sums, by);
-        oi += 1;
+        oi += end - start;
+        start = end;
+        if oi % E::BLOCK == 0 {
+            sink.block_done(l, oi - 1);
+        }
     }
     // Phase 4: subtract only, shrinking window.
     for j in 0..half - 1 {
@@ -94,6 +123,12 @@ fn box_recurrence<L: Lanes, D: Divide<L>, const K: usize>(
         oi += 1;
     }
     debug_assert_eq!(oi, len);
+}
+
+/// A lane-layout input as its columns of 16 (a partial last one dropped).
+#[inline(always)]
+fn columns(input: &[f32]) -> &[[f32; LANES]] {
+    bytemuck::cast_slice(&input[..input.len() / LANES * LANES])
 }
 
 /// Position `i` of a lane-layout input.
@@ -120,26 +155,42 @@ impl<const K: usize> RowOutputs<'_, K> {
     /// Writes the blocks to columns `c0..c0 + 16` of the rows.
     #[inline(always)]
     fn flush<L: Lanes>(&mut self, l: L, c0: usize) {
-        for (k, block) in self.blocks.iter().enumerate() {
-            l.transpose16(
-                block.as_flattened(),
-                LANES,
-                &mut self.rows[k * LANES * self.stride + c0..],
-                self.stride,
-            );
-        }
+        l.blocks_to_rows(&self.blocks, &mut self.rows[c0..], self.stride);
     }
 }
 
 impl<L: Lanes, const K: usize> Emit<L, K> for RowOutputs<'_, K> {
+    const BLOCK: usize = LANES;
+
     #[inline(always)]
-    fn emit<D: Divide<L>>(&mut self, l: L, o: usize, sums: &[L::Col; K], by: D) {
-        for (block, &sum) in self.blocks.iter_mut().zip(sums) {
+    fn store<D: Divide<L>>(&mut self, l: L, o: usize, sums: [L::Col; K], by: D) {
+        for (block, sum) in self.blocks.iter_mut().zip(sums) {
             l.store(by.quotient(l, sum), &mut block[o % LANES]);
         }
-        if o % LANES == LANES - 1 {
-            self.flush(l, o + 1 - LANES);
-        }
+    }
+
+    #[inline(always)]
+    fn block_done(&mut self, l: L, o: usize) {
+        self.flush(l, o + 1 - LANES);
+    }
+}
+
+/// Block `k` (`blocks[k][c][r]` = row r, column c) transposed into rows
+/// `16 k..16 k + 16` of `rows` (`stride` floats apart), columns `0..16`.
+#[inline(always)]
+pub(crate) fn blocks_to_rows<L: Lanes>(
+    l: L,
+    blocks: &[[[f32; LANES]; LANES]],
+    rows: &mut [f32],
+    stride: usize,
+) {
+    for (k, block) in blocks.iter().enumerate() {
+        l.transpose16(
+            block.as_flattened(),
+            LANES,
+            &mut rows[k * LANES * stride..],
+            stride,
+        );
     }
 }
 

@@ -57,19 +57,24 @@ pub(crate) trait Lanes: Copy {
     fn div(self, a: Self::Col, b: Self::Col) -> Self::Col;
     fn mul(self, a: Self::Col, b: Self::Col) -> Self::Col;
 
-    /// Whether [`Lanes::reciprocal_quotient`] uses a fused multiply-add.
+    /// Whether [`Lanes::split_quotient`] is fast (a fused multiply-add
+    /// instruction); backends without one divide instead.
     const FUSED_MULTIPLY_ADD: bool = false;
 
-    /// `x / window` by Markstein's correction of `x * reciprocal` (see
-    /// [`divide`]), on backends with fused multiply-add; others divide.
-    fn reciprocal_quotient(
-        self,
-        x: Self::Col,
-        window: Self::Col,
-        reciprocal: Self::Col,
-    ) -> Self::Col {
-        let _ = reciprocal;
-        self.div(x, window)
+    /// `fma(x, high, x * low)`: with `high + low` the reciprocal of a window
+    /// split in two floats, the divide's exact bits (see [`divide`]).
+    /// (The default goes through memory and a software fused multiply-add
+    /// on each lane: exact, and slow.)
+    fn split_quotient(self, x: Self::Col, high: Self::Col, low: Self::Col) -> Self::Col {
+        let (mut xs, mut hs, mut ls) = ([0.0; LANES], [0.0; LANES], [0.0; LANES]);
+        self.store(x, &mut xs);
+        self.store(high, &mut hs);
+        self.store(low, &mut ls);
+        let mut q = [0.0; LANES];
+        for (i, q) in q.iter_mut().enumerate() {
+            *q = divide::split_quotient_scalar(xs[i], hs[i], ls[i]);
+        }
+        self.load(&q)
     }
     /// `dst[j * dst_stride + i] = src[i * src_stride + j]` for `i, j < 16`.
     fn transpose16(self, src: &[f32], src_stride: usize, dst: &mut [f32], dst_stride: usize);
@@ -78,6 +83,15 @@ pub(crate) trait Lanes: Copy {
     /// offsets `rgb`, for `out.len()` pixels, as [`luma_rgb`] computes it.
     fn luma_rgb8(self, bytes: &[u8], bpp: usize, rgb: [usize; 3], out: &mut [f32]) {
         luma_rgb8_scalar(bytes, bpp, rgb, out);
+    }
+
+    /// Blocks of outputs in lane layout into rows, see
+    /// [`kernels::blocks_to_rows`]. Backends compile it out of line: it
+    /// runs once per 16 steps of a loop whose running sums must stay in
+    /// registers, and inlined, its 16 registers of transpose made the
+    /// compiler keep one sum in memory for the whole loop.
+    fn blocks_to_rows(self, blocks: &[[[f32; LANES]; LANES]], rows: &mut [f32], stride: usize) {
+        kernels::blocks_to_rows(self, blocks, rows, stride);
     }
 
     /// 16 rows of `stride` floats (a multiple of 16) into lane layout:

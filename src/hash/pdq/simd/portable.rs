@@ -3,7 +3,7 @@
 //! target (NEON on ARM phones, SSE2 on baseline x86-64). No intrinsics, no
 //! `unsafe`.
 
-use super::divide::reciprocal_quotient_scalar;
+use super::divide::split_quotient_scalar;
 use super::{Lanes, LANES};
 
 /// Always available.
@@ -62,8 +62,8 @@ impl Lanes for Portable {
     const FUSED_MULTIPLY_ADD: bool = cfg!(any(target_arch = "aarch64", target_feature = "fma"));
 
     #[inline(always)]
-    fn reciprocal_quotient(self, x: Col, window: Col, reciprocal: Col) -> Col {
-        std::array::from_fn(|i| reciprocal_quotient_scalar(x[i], window[i], reciprocal[i]))
+    fn split_quotient(self, x: Col, high: Col, low: Col) -> Col {
+        std::array::from_fn(|i| split_quotient_scalar(x[i], high[i], low[i]))
     }
 
     #[inline(always)]

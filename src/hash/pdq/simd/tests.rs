@@ -192,8 +192,8 @@ impl Lanes for PortableFused {
     fn mul(self, a: Self::Col, b: Self::Col) -> Self::Col {
         Portable.mul(a, b)
     }
-    fn reciprocal_quotient(self, x: Self::Col, w: Self::Col, r: Self::Col) -> Self::Col {
-        std::array::from_fn(|i| divide::reciprocal_quotient_scalar(x[i], w[i], r[i]))
+    fn split_quotient(self, x: Self::Col, high: Self::Col, low: Self::Col) -> Self::Col {
+        std::array::from_fn(|i| divide::split_quotient_scalar(x[i], high[i], low[i]))
     }
     fn transpose16(self, src: &[f32], ss: usize, dst: &mut [f32], ds: usize) {
         Portable.transpose16(src, ss, dst, ds)
