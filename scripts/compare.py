@@ -15,7 +15,9 @@ not compare. A percept timing process (`time_hash ... serve`) and pdqhash
 run alternately, each batch about 2 ms of calls after one untimed call, for
 --pairs pairs per size; each pair's ratio is taken, and the median and
 quartiles over pairs are printed, with best/best (the least time of each
-side over all pairs).
+side over all pairs). The pairs run pinned to one CPU at a time, both sides
+on the same one (see `pinned`), for each CPU this process may use in turn
+(--cpus to choose).
 
 The per-platform table below it comes from rounds: in each round a fresh
 percept process times every filter platform this CPU runs (median of
@@ -38,6 +40,7 @@ script builds GMP).
     python3 scripts/compare.py --yume --rounds 5 --pairs 31
 """
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -212,6 +215,21 @@ def paired(first, second, pairs):
     return out
 
 
+@contextlib.contextmanager
+def pinned(cpu):
+    """Runs this process (and the servers it starts) on one CPU only. Both
+    sides of a pair then share that CPU's caches and clock. Unpinned, the
+    two processes land on either of the CPUs, which here differ in speed from
+    moment to moment, and a process woken on an idle CPU runs slower for
+    a while; a pair's two sides were then measured on different terms."""
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {cpu})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
+
+
 def quartiles(values):
     values = sorted(values)
     q = lambda f: values[min(len(values) - 1, int(f * len(values)))]
@@ -250,9 +268,11 @@ def main():
     ap.add_argument("--yume", action="store_true", help="also time yume-pdq at 512x512")
     ap.add_argument("--pairs", type=int, default=21, help="paired batches per size vs pdqhash (a third at 4032x3024)")
     ap.add_argument("--yume-pairs", type=int, default=300, help="paired batches vs yume-pdq")
+    ap.add_argument("--cpus", type=int, nargs="+", help="CPUs to pin the paired runs to, one after another (default: each one this process may use)")
     args = ap.parse_args()
 
     env = dict(os.environ, RAYON_NUM_THREADS="1")
+    cpus = sorted(os.sched_getaffinity(0)) if args.cpus is None else args.cpus
     exe = build_percept()
     yume = build_yume() if args.yume else None
 
@@ -277,12 +297,13 @@ def main():
         finally:
             os.unlink(raw)
 
-        # The headline ratios: paired batches, see `paired`.
+        # The headline ratios: paired batches, see `paired`, on one CPU at
+        # a time (both sides pinned to it: see `pinned`).
+        ref_pairs, yume_pairs = {}, {}
         try:
             with tempfile.NamedTemporaryFile(suffix=".rgb", delete=False) as f:
                 f.write(img.tobytes())
                 raw = f.name
-            ours = Server([exe, raw, str(w), str(h), "serve", "streaming"], env)
 
             def ref(n):
                 pdqhash.compute(img)  # untimed, as the servers do
@@ -292,37 +313,48 @@ def main():
                 return (time.perf_counter() - t) / n
 
             npairs = args.pairs if w * h < 4_000_000 else max(5, args.pairs // 3)
-            ref_pairs = paired(ours.batch, ref, npairs)
-            ours.close()
-            yume_pairs = []
-            if yume and (w, h) == (512, 512):
-                # Equal input (float luma for both), then both from RGB
-                # (yume-pdq's side making the luma with a plain loop).
-                for mode, theirs_argv in [("from_luma", [yume, raw, "serve"]), ("streaming", [yume, raw, "serve", "rgb"])]:
-                    ours = Server([exe, raw, str(w), str(h), "serve", mode], env)
-                    theirs = Server(theirs_argv)
-                    yume_pairs.append(paired(ours.batch, theirs.batch, args.yume_pairs))
+            for cpu in cpus:
+                with pinned(cpu):
+                    ours = Server([exe, raw, str(w), str(h), "serve", "streaming"], env)
+                    ref_pairs[cpu] = paired(ours.batch, ref, npairs)
                     ours.close()
-                    theirs.close()
+                    if yume and (w, h) == (512, 512):
+                        # Equal input (float luma for both), then both from
+                        # RGB (yume-pdq's side making the luma with a plain loop).
+                        yume_pairs[cpu] = []
+                        for mode, theirs_argv in [("from_luma", [yume, raw, "serve"]), ("streaming", [yume, raw, "serve", "rgb"])]:
+                            ours = Server([exe, raw, str(w), str(h), "serve", mode], env)
+                            theirs = Server(theirs_argv)
+                            yume_pairs[cpu].append(paired(ours.batch, theirs.batch, args.yume_pairs))
+                            ours.close()
+                            theirs.close()
         finally:
             os.unlink(raw)
 
         res0 = rounds[0][0]
         print(f"{w}x{h} (detected: {res0['detected']})")
-        r = quartiles([b / a for a, b in ref_pairs])
-        t = quartiles([a * 1e3 for a, _ in ref_pairs])
-        best = min(b for _, b in ref_pairs) / min(a for a, _ in ref_pairs)
-        print(f"  PAIRED ({len(ref_pairs)} pairs of back-to-back batches): pdqhash / percept = {r[0]:.1f}x"
-              f" [quartiles {r[1]:.1f}-{r[2]:.1f}], best/best {best:.1f}x; percept {t[0]:.3f} ms [{t[1]:.3f}-{t[2]:.3f}]")
-        for label, pairs in zip(["from the same float luma: percept hash_luma / yume-pdq",
-                                 "from RGB: percept hash / (luma loop + yume-pdq)"], yume_pairs):
-            r = quartiles([a / b for a, b in pairs])
-            ta = quartiles([a * 1e3 for a, _ in pairs])
-            tb = quartiles([b * 1e3 for _, b in pairs])
-            best = min(a for a, _ in pairs) / min(b for _, b in pairs)
-            print(f"  PAIRED vs yume-pdq ({len(pairs)} pairs), {label} = {r[0]:.2f}x"
-                  f" [quartiles {r[1]:.2f}-{r[2]:.2f}], best/best {best:.2f}x;"
-                  f" percept {ta[0]:.3f} ms [{ta[1]:.3f}-{ta[2]:.3f}], yume-pdq {tb[0]:.3f} ms [{tb[1]:.3f}-{tb[2]:.3f}]")
+        for cpu in cpus:
+            pairs = ref_pairs[cpu]
+            r = quartiles([b / a for a, b in pairs])
+            t = quartiles([a * 1e3 for a, _ in pairs])
+            tr = quartiles([b * 1e3 for _, b in pairs])
+            best = min(b for _, b in pairs) / min(a for a, _ in pairs)
+            print(f"  PAIRED on CPU {cpu} ({len(pairs)} pairs of back-to-back batches): pdqhash / percept = {r[0]:.1f}x"
+                  f" [quartiles {r[1]:.1f}-{r[2]:.1f}], best/best {best:.1f}x; percept {t[0]:.3f} ms [{t[1]:.3f}-{t[2]:.3f}],"
+                  f" pdqhash {tr[0]:.2f} ms")
+            for label, pairs in zip(["from the same float luma: percept hash_luma / yume-pdq",
+                                     "from RGB: percept hash / (luma loop + yume-pdq)"], yume_pairs.get(cpu, [])):
+                r = quartiles([a / b for a, b in pairs])
+                ta = quartiles([a * 1e3 for a, _ in pairs])
+                tb = quartiles([b * 1e3 for _, b in pairs])
+                best = min(a for a, _ in pairs) / min(b for _, b in pairs)
+                print(f"  PAIRED on CPU {cpu} vs yume-pdq ({len(pairs)} pairs), {label} = {r[0]:.2f}x"
+                      f" [quartiles {r[1]:.2f}-{r[2]:.2f}], best/best {best:.2f}x;"
+                      f" percept {ta[0]:.3f} ms [{ta[1]:.3f}-{ta[2]:.3f}], yume-pdq {tb[0]:.3f} ms [{tb[1]:.3f}-{tb[2]:.3f}]")
+        if len(cpus) > 1:
+            everything = [b / a for pairs in ref_pairs.values() for a, b in pairs]
+            r = quartiles(everything)
+            print(f"  PAIRED, all CPUs ({len(everything)} pairs): pdqhash / percept = {r[0]:.1f}x [quartiles {r[1]:.1f}-{r[2]:.1f}]")
         ref_ms = spread([r[1] * 1e3 for r in rounds])
         core_ms = spread([r[2] * 1e3 for r in rounds])
         print(f"  pdqhash {ref_ms[0]:8.2f} ms   ref core {core_ms[0]:8.2f} ms   reference layout (percept) {res0['reference_layout']['median_s'] * 1e3:8.1f} ms")
