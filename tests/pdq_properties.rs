@@ -123,6 +123,9 @@ fn large_view_inputs() -> impl Strategy<Value = (u32, u32, bool, Vec<u8>)> {
         prop_oneof![
             (1u32..4500, 5u32..200),
             (5u32..200, 1u32..6000),
+            // Windows over 64 rows: the first pass then runs two or more
+            // bands ahead of the vertical one.
+            (5u32..64, 8400u32..12000),
             (200u32..1300, 200u32..1300),
         ],
         any::<bool>(),
