@@ -236,6 +236,17 @@ def quartiles(values):
     return q(0.5), q(0.25), q(0.75)
 
 
+def describe(pairs, ratio):
+    """For (percept, other) pairs of seconds: quartiles of `ratio(ours,
+    theirs)` per pair, quartiles of each side in ms, and the ratio of the
+    two sides' least times."""
+    r = quartiles([ratio(a, b) for a, b in pairs])
+    ours = quartiles([a * 1e3 for a, _ in pairs])
+    theirs = quartiles([b * 1e3 for _, b in pairs])
+    best = ratio(min(a for a, _ in pairs), min(b for _, b in pairs))
+    return r, ours, theirs, best
+
+
 def bits_to_hex(bits):
     return f"{int(''.join(str(int(b)) for b in bits), 2):064x}"
 
@@ -335,19 +346,13 @@ def main():
         print(f"{w}x{h} (detected: {res0['detected']})")
         for cpu in cpus:
             pairs = ref_pairs[cpu]
-            r = quartiles([b / a for a, b in pairs])
-            t = quartiles([a * 1e3 for a, _ in pairs])
-            tr = quartiles([b * 1e3 for _, b in pairs])
-            best = min(b for _, b in pairs) / min(a for a, _ in pairs)
+            r, t, tr, best = describe(pairs, lambda ours, theirs: theirs / ours)
             print(f"  PAIRED on CPU {cpu} ({len(pairs)} pairs of back-to-back batches): pdqhash / percept = {r[0]:.1f}x"
                   f" [quartiles {r[1]:.1f}-{r[2]:.1f}], best/best {best:.1f}x; percept {t[0]:.3f} ms [{t[1]:.3f}-{t[2]:.3f}],"
                   f" pdqhash {tr[0]:.2f} ms")
             for label, pairs in zip(["from the same float luma: percept hash_luma / yume-pdq",
                                      "from RGB: percept hash / (luma loop + yume-pdq)"], yume_pairs.get(cpu, [])):
-                r = quartiles([a / b for a, b in pairs])
-                ta = quartiles([a * 1e3 for a, _ in pairs])
-                tb = quartiles([b * 1e3 for _, b in pairs])
-                best = min(a for a, _ in pairs) / min(b for _, b in pairs)
+                r, ta, tb, best = describe(pairs, lambda ours, theirs: ours / theirs)
                 print(f"  PAIRED on CPU {cpu} vs yume-pdq ({len(pairs)} pairs), {label} = {r[0]:.2f}x"
                       f" [quartiles {r[1]:.2f}-{r[2]:.2f}], best/best {best:.2f}x;"
                       f" percept {ta[0]:.3f} ms [{ta[1]:.3f}-{ta[2]:.3f}], yume-pdq {tb[0]:.3f} ms [{tb[1]:.3f}-{tb[2]:.3f}]")
