@@ -86,10 +86,11 @@ pub(crate) trait Lanes: Copy {
     }
 
     /// Blocks of outputs in lane layout into rows, see
-    /// [`kernels::blocks_to_rows`]. Backends compile it out of line: it
-    /// runs once per 16 steps of a loop whose running sums must stay in
-    /// registers, and inlined, its 16 registers of transpose made the
-    /// compiler keep one sum in memory for the whole loop.
+    /// [`kernels::blocks_to_rows`]. The AVX2 backend compiles it out of
+    /// line: it runs once per 16 steps of a loop whose running sums must
+    /// stay in registers, and inlined, its 16 registers of transpose made
+    /// the compiler keep one sum in memory for the whole loop (measured
+    /// there; the other backends keep the default).
     fn blocks_to_rows(self, blocks: &[[[f32; LANES]; LANES]], rows: &mut [f32], stride: usize) {
         kernels::blocks_to_rows(self, blocks, rows, stride);
     }
