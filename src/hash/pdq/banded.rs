@@ -61,7 +61,7 @@ pub(crate) fn downsample<L: Lanes>(lanes: L, src: &LumaSource) -> Box<Downsample
     let mut out = Box::new([[0.0f32; 64]; 64]);
     let mut steps = Vec::with_capacity(BAND + half);
     let mut first_steps = VerticalSteps::new(rows, along_cols, ring_rows, stride);
-    let mut last_steps = VerticalSteps::new(rows, along_cols, ring2_rows, 1);
+    let mut last_steps = VerticalSteps::new(rows, along_cols, ring2_rows, 64);
     // The last pass writes an output row only where the decimation samples
     // it, as the index of the first sample that does.
     let mut samples = SampleCursor::new(row_at);

@@ -118,8 +118,8 @@ impl<'a> StageBench<'a> {
             .map(|i| {
                 let o = (i + 1).checked_sub(half);
                 Step {
-                    add: Some(i % last_rows),
-                    sub: (i >= along_cols).then(|| (i - along_cols) % last_rows),
+                    add: Some(i % last_rows * 64),
+                    sub: (i >= along_cols).then(|| (i - along_cols) % last_rows * 64),
                     out: o
                         .and_then(|o| row_at.iter().position(|&r| r == o))
                         .map(|j| (j, along_cols)),

@@ -325,43 +325,10 @@ fn vertical_chunk<L: Lanes, D: Divide<L>, const N: usize>(
     c0: usize,
     b: &mut VerticalBuffers,
 ) {
-    let (ring, full) = (b.ring, b.full);
-    let sums = &mut b.sums[c0..c0 + N * LANES];
-    let mut acc = [l.splat(0.0); N];
-    for (j, a) in acc.iter_mut().enumerate() {
-        *a = l.load(&sums[j * LANES..]);
-    }
     // Output row k, columns c0.., at block[k * N * 16..].
     let block = &mut b.block[..LANES * LANES * N];
-    for s in b.steps {
-        if let Some(a) = s.add {
-            let row = &ring[a + c0..a + c0 + N * LANES];
-            for (j, acc) in acc.iter_mut().enumerate() {
-                *acc = l.add(*acc, l.load(&row[j * LANES..]));
-            }
-        }
-        if let Some(b) = s.sub {
-            let row = &ring[b + c0..b + c0 + N * LANES];
-            for (j, acc) in acc.iter_mut().enumerate() {
-                *acc = l.sub(*acc, l.load(&row[j * LANES..]));
-            }
-        }
-        if let Some((k, window)) = s.out {
-            if window == full {
-                for (j, acc) in acc.iter().enumerate() {
-                    l.store(by.quotient(l, *acc), &mut block[(k * N + j) * LANES..]);
-                }
-            } else {
-                let by = plain(l, window);
-                for (j, acc) in acc.iter().enumerate() {
-                    l.store(by.quotient(l, *acc), &mut block[(k * N + j) * LANES..]);
-                }
-            }
-        }
-    }
-    for (j, a) in acc.iter().enumerate() {
-        l.store(*a, &mut sums[j * LANES..]);
-    }
+    let sums = &mut b.sums[c0..c0 + N * LANES];
+    run_steps::<L, D, N>(l, by, b.steps, b.full, &b.ring[c0..], sums, block);
     for j in 0..N {
         l.transpose16(
             &block[j * LANES..],
@@ -372,10 +339,61 @@ fn vertical_chunk<L: Lanes, D: Divide<L>, const N: usize>(
     }
 }
 
+/// Runs `steps` (of a filter with window `full`) over `16 N` columns: the
+/// running sums start from and return to `sums`, a step's rows are at its
+/// float offsets into `ring`, and output row `k` goes to
+/// `out[k * 16 N..]`. The loop of both vertical passes.
+#[inline(always)]
+fn run_steps<L: Lanes, D: Divide<L>, const N: usize>(
+    l: L,
+    by: D,
+    steps: &[Step],
+    full: usize,
+    ring: &[f32],
+    sums: &mut [f32],
+    out: &mut [f32],
+) {
+    let mut acc = [l.splat(0.0); N];
+    for (j, a) in acc.iter_mut().enumerate() {
+        *a = l.load(&sums[j * LANES..]);
+    }
+    for s in steps {
+        if let Some(a) = s.add {
+            let row = &ring[a..a + N * LANES];
+            for (j, acc) in acc.iter_mut().enumerate() {
+                *acc = l.add(*acc, l.load(&row[j * LANES..]));
+            }
+        }
+        if let Some(b) = s.sub {
+            let row = &ring[b..b + N * LANES];
+            for (j, acc) in acc.iter_mut().enumerate() {
+                *acc = l.sub(*acc, l.load(&row[j * LANES..]));
+            }
+        }
+        if let Some((k, window)) = s.out {
+            let row = &mut out[k * N * LANES..][..N * LANES];
+            if window == full {
+                for (j, acc) in acc.iter().enumerate() {
+                    l.store(by.quotient(l, *acc), &mut row[j * LANES..]);
+                }
+            } else {
+                let by = plain(l, window);
+                for (j, acc) in acc.iter().enumerate() {
+                    l.store(by.quotient(l, *acc), &mut row[j * LANES..]);
+                }
+            }
+        }
+    }
+    for (j, a) in acc.iter().enumerate() {
+        l.store(*a, &mut sums[j * LANES..]);
+    }
+}
+
 /// The last vertical pass over the 64 sampled columns: runs `steps` over
-/// `ring` (rows of 64 floats), carrying the running sums in `sums`, and
-/// writes `sum / window` to `out[k]` for each step whose `out` is
-/// `(k, window)`. `full` is the filter's window.
+/// `ring` (rows of 64 floats; a step's offsets count floats, row r at
+/// `64 r`), carrying the running sums in `sums`, and writes
+/// `sum / window` to `out[k]` for each step whose `out` is `(k, window)`.
+/// `full` is the filter's window.
 #[inline(always)]
 pub(crate) fn vertical_sampled<L: Lanes>(
     l: L,
@@ -386,34 +404,13 @@ pub(crate) fn vertical_sampled<L: Lanes>(
     out: &mut [[f32; 64]; 64],
 ) {
     const N: usize = 64 / LANES;
-    let mut acc: [L::Col; N] = std::array::from_fn(|j| l.load(&sums[j * LANES..]));
-    with_divisor!(l, full, |by| {
-        for s in steps {
-            if let Some(a) = s.add {
-                for (j, acc) in acc.iter_mut().enumerate() {
-                    *acc = l.add(*acc, l.load(&ring[a][j * LANES..]));
-                }
-            }
-            if let Some(b) = s.sub {
-                for (j, acc) in acc.iter_mut().enumerate() {
-                    *acc = l.sub(*acc, l.load(&ring[b][j * LANES..]));
-                }
-            }
-            if let Some((k, window)) = s.out {
-                if window == full {
-                    for (j, acc) in acc.iter().enumerate() {
-                        l.store(by.quotient(l, *acc), &mut out[k][j * LANES..]);
-                    }
-                } else {
-                    let by = plain(l, window);
-                    for (j, acc) in acc.iter().enumerate() {
-                        l.store(by.quotient(l, *acc), &mut out[k][j * LANES..]);
-                    }
-                }
-            }
-        }
-    });
-    for (j, a) in acc.iter().enumerate() {
-        l.store(*a, &mut sums[j * LANES..]);
-    }
+    with_divisor!(l, full, |by| run_steps::<L, _, N>(
+        l,
+        by,
+        steps,
+        full,
+        ring.as_flattened(),
+        sums,
+        out.as_flattened_mut()
+    ));
 }

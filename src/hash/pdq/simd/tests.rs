@@ -93,8 +93,8 @@ fn check_backend<L: Lanes>(l: L, name: &str) {
             .collect();
         let steps: Vec<Step> = (0..len + half - 1)
             .map(|i| Step {
-                add: (i < len).then_some(i),
-                sub: (i >= full).then(|| i - full),
+                add: (i < len).then_some(i * 64),
+                sub: (i >= full).then(|| (i - full) * 64),
                 out: (i + 1 >= half).then(|| {
                     let o = i + 1 - half;
                     (o, (o + half).min(full).min(len + full - half - o))
