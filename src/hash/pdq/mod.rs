@@ -212,13 +212,7 @@ fn dct_of_source(
         Pipeline::ReferenceLayout => reference::downsample(&src, single_hash_shortcut),
         _ => stream::downsample(&src, single_hash_shortcut, platform),
     };
-    Some(dct_and_quality(&down, platform))
-}
-
-/// The DCT and the quality metric of the 64x64 downsample, see
-/// [`dct_on`] and [`quality_on`].
-fn dct_and_quality(down: &Downsample, platform: Platform) -> ([[f32; 16]; 16], u8) {
-    (dct_on(down, platform), quality_on(down, platform))
+    Some((dct_on(&down, platform), quality_on(&down, platform)))
 }
 
 /// Whether to run the DCT and the quality metric compiled for AVX2: on the
