@@ -1,9 +1,10 @@
 //! The fast PDQ filter: the reference's four box passes over bands of 32
 //! rows, on a SIMD backend ([`super::simd`]), in bounded memory.
 //!
-//! For each band of 32 rows: luma rows -> transposed into lane layout (one
-//! lane per row, two sub-bands of 16; float luma given by the caller is
-//! transposed where it lies) -> first horizontal pass, 32 rows side by side
+//! For each band of 32 rows: luma in lane layout (one lane per row, two
+//! sub-bands of 16; from 8-bit RGB the backend computes it straight into
+//! that layout, float luma given by the caller is transposed where it lies,
+//! other formats go through rows of luma) -> first horizontal pass, 32 rows side by side
 //! -> back to rows, into a ring that holds the last `window + 64` rows. The
 //! first vertical pass then runs 64 columns side by side over the ring, 16
 //! output rows at a time, writing its output straight into lane layout for
@@ -129,9 +130,10 @@ pub(crate) fn downsample<L: Lanes>(lanes: L, src: &LumaSource) -> Box<Downsample
 }
 
 /// Luma rows `first..first + n` (n <= 32) into lane layout in `lane_in`:
-/// caller-given float luma is transposed in place, anything else goes
-/// through rows of luma in `luma`. Lanes of rows past `n` get values of no meaning.
-fn fill_lanes<L: Lanes>(
+/// 8-bit RGB through [`Lanes::luma_rgb8_lanes`], caller-given float luma
+/// transposed in place, anything else through rows of luma in `luma`.
+/// Lanes of rows past `n` get values of no meaning.
+pub(crate) fn fill_lanes<L: Lanes>(
     lanes: L,
     src: &LumaSource,
     first: usize,
@@ -144,6 +146,15 @@ fn fill_lanes<L: Lanes>(
     if let Some((rows_in, w)) = in_place {
         for (k, sub) in lane_in.chunks_exact_mut(LANES * stride).enumerate() {
             lanes.rows_to_lanes(&rows_in[k * LANES * w..], w, sub);
+        }
+        return;
+    }
+    if let Some((bpp, rgb)) = src.rgb8() {
+        for (k, sub) in lane_in.chunks_exact_mut(LANES * stride).enumerate() {
+            // Rows past the image repeat the last one.
+            let rows: [&[u8]; LANES] =
+                std::array::from_fn(|i| src.rgb8_row(first + (k * LANES + i).min(n - 1)));
+            lanes.luma_rgb8_lanes(&rows, bpp, rgb, src.cols(), sub, luma);
         }
         return;
     }

@@ -121,18 +121,36 @@ impl<'a> LumaSource<'a> {
     /// [`LumaSource::fill_row`] through a SIMD backend where one exists for
     /// the format (8-bit RGB in 3 or 4 bytes, no resampling); same bits.
     pub(crate) fn fill_row_with<L: Lanes>(&self, lanes: L, r: usize, out: &mut [f32]) {
+        match self.rgb8() {
+            Some((bpp, rgb)) => {
+                lanes.luma_rgb8(self.rgb8_row(r), bpp, rgb, &mut out[..self.cols()])
+            }
+            None => self.fill_row(r, out),
+        }
+    }
+
+    /// Bytes a pixel and channel offsets, when the luma comes from 8-bit
+    /// RGB in 3 or 4 bytes a pixel with no column resampling (the formats
+    /// the SIMD backends compute luma from).
+    pub(crate) fn rgb8(&self) -> Option<(usize, [usize; 3])> {
         let Pixels::View(view) = self.pixels else {
-            return self.fill_row(r, out);
+            return None;
         };
         let format = view.format();
         let bpp = format.bytes_per_pixel();
         match (format.channels(), &self.col_map) {
-            (Channels::Rgb { r: cr, g, b }, None) if bpp == 3 || bpp == 4 => {
-                let src_row = self.row_map.as_ref().map_or(r, |m| m[r]);
-                lanes.luma_rgb8(view.row(src_row), bpp, [cr, g, b], &mut out[..self.cols()]);
-            }
-            _ => self.fill_row(r, out),
+            (Channels::Rgb { r, g, b }, None) if bpp == 3 || bpp == 4 => Some((bpp, [r, g, b])),
+            _ => None,
         }
+    }
+
+    /// The pixel bytes of output row `r` (only when [`LumaSource::rgb8`]
+    /// is `Some`).
+    pub(crate) fn rgb8_row(&self, r: usize) -> &'a [u8] {
+        let Pixels::View(view) = self.pixels else {
+            unreachable!("rgb8_row without an 8-bit view")
+        };
+        view.row(self.row_map.as_ref().map_or(r, |m| m[r]))
     }
 
     /// Writes the luma of output row `r` into `out[..cols]`.

@@ -5,7 +5,7 @@
 //! Each stage does one image's worth of its work (every row or band of an
 //! image of the given size) on buffers prepared once, with realistic values.
 
-use super::banded::sub_bands;
+use super::banded::{fill_lanes, sub_bands};
 use super::boxfilter::{box_row, half_window, window_size, VerticalBox};
 use super::luma::LumaSource;
 use super::simd::{self, Lanes, Step, BAND, LANES, SUBBANDS, VERTICAL_BLOCK};
@@ -15,10 +15,11 @@ use crate::input::PixelView;
 /// One stage of the hash.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stage {
-    /// Pixels to float luma, every row.
+    /// Pixels to float luma, every row (banded platforms: into lane
+    /// layout, as the first horizontal pass takes it).
     Luma,
     /// First horizontal box pass, every row (banded platforms include the
-    /// transposes into and out of lane layout).
+    /// transpose of its output back into rows).
     FirstHorizontal,
     /// First vertical box pass, every row and column (banded platforms
     /// include the transpose of its output into lane layout).
@@ -208,16 +209,14 @@ impl<'a> StageBench<'a> {
         let stride = self.stride;
         match stage {
             Stage::Luma => {
-                for r in 0..self.rows {
-                    let k = r % BAND;
-                    self.src.fill_row_with(l, r, &mut self.band[k * stride..]);
+                for first in (0..self.rows).step_by(BAND) {
+                    let n = BAND.min(self.rows - first);
+                    let (band, lanes) = (&mut self.band, &mut self.lanes);
+                    fill_lanes(l, &self.src, first, n, band, stride, lanes);
                 }
             }
             Stage::FirstHorizontal => {
                 for _ in 0..bands {
-                    for (k, sub) in self.lanes.chunks_exact_mut(LANES * stride).enumerate() {
-                        l.rows_to_lanes(&self.band[k * LANES * stride..], stride, sub);
-                    }
                     let subs = sub_bands(&self.lanes, stride);
                     let out = &mut self.ring[..BAND * stride];
                     l.box_lanes_to_rows(subs, self.cols, self.along_rows, out, stride);

@@ -147,6 +147,144 @@ unsafe fn luma_of(px: __m256i, shuffles: &[__m256i; 3]) -> __m256 {
     }
 }
 
+/// 16 bytes at `low` into the low 128-bit half, 16 at `high` into the high.
+///
+/// # Safety
+/// AVX2 available; 16 bytes readable at `low` and at `high`.
+#[inline(always)]
+unsafe fn load_halves(low: *const u8, high: *const u8) -> __m256i {
+    unsafe {
+        let low = _mm_loadu_si128(low as *const __m128i);
+        let high = _mm_loadu_si128(high as *const __m128i);
+        _mm256_inserti128_si256::<1>(_mm256_castsi128_si256(low), high)
+    }
+}
+
+/// A 4x4 transpose in each 128-bit half: lane `4h + i` of output `j` is
+/// lane `4h + j` of input `i`.
+///
+/// # Safety
+/// AVX2 available.
+#[inline(always)]
+unsafe fn transpose4_halves(v: [__m256; 4]) -> [__m256; 4] {
+    unsafe {
+        let t0 = _mm256_unpacklo_ps(v[0], v[1]);
+        let t1 = _mm256_unpackhi_ps(v[0], v[1]);
+        let t2 = _mm256_unpacklo_ps(v[2], v[3]);
+        let t3 = _mm256_unpackhi_ps(v[2], v[3]);
+        [
+            _mm256_shuffle_ps::<0x44>(t0, t2),
+            _mm256_shuffle_ps::<0xEE>(t0, t2),
+            _mm256_shuffle_ps::<0x44>(t1, t3),
+            _mm256_shuffle_ps::<0xEE>(t1, t3),
+        ]
+    }
+}
+
+/// Luma of 8 pixels in each of 8 rows (`rows[i]`) into lane layout:
+/// column `j`'s 8 values (row order) to `out[16 j..16 j + 8]`.
+///
+/// Each luma vector holds 4 pixels of row `i` in its low half and the same
+/// 4 pixels of row `i + 4` in its high half, so a 4x4 transpose within the
+/// halves leaves every column in row order: no move across halves.
+///
+/// # Safety
+/// AVX2 available; `4 bpp + 16` bytes readable at each `rows[i]`;
+/// `out[16 j..16 j + 8]` writable for `j < 8`.
+#[inline(always)]
+unsafe fn luma_block_to_lanes(
+    rows: &[*const u8; 8],
+    bpp: usize,
+    shuffles: &[__m256i; 3],
+    out: *mut f32,
+) {
+    unsafe {
+        for half in 0..2 {
+            let at = half * 4 * bpp;
+            let mut v = [_mm256_setzero_ps(); 4];
+            for (i, v) in v.iter_mut().enumerate() {
+                *v = luma_of(load_halves(rows[i].add(at), rows[i + 4].add(at)), shuffles);
+            }
+            for (j, c) in transpose4_halves(v).into_iter().enumerate() {
+                _mm256_storeu_ps(out.add((4 * half + j) * LANES), c);
+            }
+        }
+    }
+}
+
+/// [`Lanes::luma_rgb8_lanes`] on AVX2.
+///
+/// # Safety
+/// AVX2 available.
+#[target_feature(enable = "avx2")]
+unsafe fn luma_rgb8_lanes_avx2(
+    rows: &[&[u8]; LANES],
+    bpp: usize,
+    rgb: [usize; 3],
+    cols: usize,
+    lanes: &mut [f32],
+) {
+    let row_len = cols * bpp;
+    assert!(rows.iter().all(|r| r.len() >= row_len));
+    let lanes = &mut lanes[..cols.next_multiple_of(8) * LANES];
+    let shuffles = unsafe {
+        [
+            channel_shuffle(rgb[0], bpp),
+            channel_shuffle(rgb[1], bpp),
+            channel_shuffle(rgb[2], bpp),
+        ]
+    };
+    for k0 in [0, 8] {
+        let mut at = [std::ptr::null::<u8>(); 8];
+        for (p, row) in at.iter_mut().zip(&rows[k0..]) {
+            *p = row.as_ptr();
+        }
+        let mut c0 = 0;
+        // Each block reads 4 bpp + 16 bytes from pixel c0 of each row.
+        while c0 + 8 <= cols && (c0 + 4) * bpp + 16 <= row_len {
+            // SAFETY: the bytes read are in each row (checked above: every
+            // row holds `row_len` bytes); the 8 columns written end at
+            // c0 + 8 <= cols.
+            unsafe {
+                let mut block = at;
+                for p in &mut block {
+                    *p = p.add(c0 * bpp);
+                }
+                luma_block_to_lanes(
+                    &block,
+                    bpp,
+                    &shuffles,
+                    lanes.as_mut_ptr().add(c0 * LANES + k0),
+                );
+            }
+            c0 += 8;
+        }
+        // The last pixels (up to 10 when a read would pass the end of a
+        // row) through zero-padded copies, 8 at a time.
+        while c0 < cols {
+            let n = (cols - c0).min(8);
+            let mut padded = [[0u8; 32]; 8];
+            let mut block = [std::ptr::null::<u8>(); 8];
+            for ((pad, row), p) in padded.iter_mut().zip(&rows[k0..]).zip(&mut block) {
+                pad[..n * bpp].copy_from_slice(&row[c0 * bpp..(c0 + n) * bpp]);
+                *p = pad.as_ptr();
+            }
+            // SAFETY: 32 >= 4 bpp + 16 bytes readable in each padded row;
+            // the 8 columns written end at c0 + 8, within `lanes` (its
+            // length is checked above, c0 is a multiple of 8 below cols).
+            unsafe {
+                luma_block_to_lanes(
+                    &block,
+                    bpp,
+                    &shuffles,
+                    lanes.as_mut_ptr().add(c0 * LANES + k0),
+                );
+            }
+            c0 += 8;
+        }
+    }
+}
+
 /// # Safety
 /// AVX2 available.
 #[target_feature(enable = "avx2")]
@@ -294,6 +432,20 @@ impl Lanes for Avx2 {
         debug_assert!(bpp == 3 || bpp == 4);
         // SAFETY: AVX2 (`self`).
         unsafe { luma_rgb8_avx2(bytes, bpp, rgb, out) }
+    }
+
+    fn luma_rgb8_lanes(
+        self,
+        rows: &[&[u8]; LANES],
+        bpp: usize,
+        rgb: [usize; 3],
+        cols: usize,
+        lanes: &mut [f32],
+        _scratch: &mut [f32],
+    ) {
+        debug_assert!(bpp == 3 || bpp == 4);
+        // SAFETY: AVX2 (`self`).
+        unsafe { luma_rgb8_lanes_avx2(rows, bpp, rgb, cols, lanes) }
     }
 
     fn rows_to_lanes(self, rows: &[f32], stride: usize, lanes: &mut [f32]) {

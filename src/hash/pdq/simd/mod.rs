@@ -85,6 +85,28 @@ pub(crate) trait Lanes: Copy {
         luma_rgb8_scalar(bytes, bpp, rgb, out);
     }
 
+    /// Luma of 16 rows of 8-bit RGB pixels (`rows[k]`, `cols` pixels of
+    /// `bpp` bytes, channels at byte offsets `rgb`), as [`luma_rgb`]
+    /// computes it, straight into lane layout: `lanes[c * 16 + k]` for
+    /// `c < cols` (`lanes` holds `stride = lanes.len() / 16` columns, at
+    /// least `cols` rounded up to 8). `scratch` (16 rows of `stride`
+    /// floats) is for backends that go through rows of luma, the default.
+    fn luma_rgb8_lanes(
+        self,
+        rows: &[&[u8]; LANES],
+        bpp: usize,
+        rgb: [usize; 3],
+        cols: usize,
+        lanes: &mut [f32],
+        scratch: &mut [f32],
+    ) {
+        let stride = lanes.len() / LANES;
+        for (k, row) in rows.iter().enumerate() {
+            self.luma_rgb8(row, bpp, rgb, &mut scratch[k * stride..][..cols]);
+        }
+        self.rows_to_lanes(scratch, stride, lanes);
+    }
+
     /// Blocks of outputs in lane layout into rows, see
     /// [`kernels::blocks_to_rows`]. The AVX2 backend compiles it out of
     /// line: it runs once per 16 steps of a loop whose running sums must

@@ -138,6 +138,34 @@ fn check_backend<L: Lanes>(l: L, name: &str) {
             l.luma_rgb8(px, bpp, rgb, &mut got);
             assert_eq!(bits(&got), bits(&want), "{name} luma bpp {bpp} n {n}");
         }
+        // Straight into lane layout: 16 rows, each its own allocation of
+        // exactly its pixels, so a read past a row's end would show (under
+        // Valgrind or a sanitizer) as a read past an allocation.
+        for cols in [1usize, 2, 7, 8, 9, 10, 11, 12, 16, 17, 24, 33, 100, 301] {
+            let rows: Vec<Vec<u8>> = (0..LANES)
+                .map(|k| {
+                    noise(cols * bpp, (k * 1000 + cols) as u64)
+                        .iter()
+                        .map(|x| (x * 255.0) as u8)
+                        .collect()
+                })
+                .collect();
+            let row_refs: [&[u8]; LANES] = std::array::from_fn(|k| rows[k].as_slice());
+            let stride = cols.next_multiple_of(LANES);
+            let mut lanes = vec![f32::NAN; LANES * stride];
+            let mut scratch = vec![0.0; LANES * stride];
+            l.luma_rgb8_lanes(&row_refs, bpp, rgb, cols, &mut lanes, &mut scratch);
+            for (k, row) in rows.iter().enumerate() {
+                let mut want = vec![0.0; cols];
+                luma_rgb8_scalar(row, bpp, rgb, &mut want);
+                let got: Vec<f32> = (0..cols).map(|c| lanes[c * LANES + k]).collect();
+                assert_eq!(
+                    bits(&got),
+                    bits(&want),
+                    "{name} luma into lanes, bpp {bpp} cols {cols} row {k}"
+                );
+            }
+        }
     }
 }
 
