@@ -5,16 +5,17 @@
 //! sub-bands of 16; from 8-bit RGB the backend computes it straight into
 //! that layout, float luma given by the caller is transposed where it lies,
 //! other formats go through rows of luma) -> first horizontal pass, 32 rows side by side
-//! -> back to rows, into a ring that holds the last `window + 64` rows. The
-//! first vertical pass then runs 64 columns side by side over the ring, 16
-//! output rows at a time, writing its output straight into lane layout for
+//! -> back to rows, into a ring that holds the last `window + 32` rows. The
+//! first vertical pass then runs the band's 32 steps (each adds one of
+//! those rows) 64 columns side by side over the ring, while the rows are
+//! fresh in cache, 16 output rows at a time, writing its output straight into lane layout for
 //! the second horizontal pass (32 rows side by side), which divides only at
 //! the 64 sampled columns. Those go, back in rows, into a second ring, over
 //! which the second vertical pass runs (64 columns side by side), dividing
 //! only at the 64 sampled rows. Every value sees the reference's operations
 //! in the reference's order (lanes never mix), so every bit is the same.
 //!
-//! Extra memory is O(cols x window): about 2.6 MB for a 4032x3024 photo.
+//! Extra memory is O(cols x window): about 2.1 MB for a 4032x3024 photo.
 
 use std::cell::Cell;
 
@@ -37,7 +38,7 @@ pub(crate) fn downsample<L: Lanes>(lanes: L, src: &LumaSource) -> Box<Downsample
     // The ring must hold every row from the oldest one the vertical pass
     // still subtracts to the newest one a band has produced: see
     // `VerticalSteps`.
-    let ring_rows = (along_cols + 2 * BAND).next_multiple_of(BAND);
+    let ring_rows = (along_cols + BAND).next_multiple_of(BAND);
     let lines_per_row = stride / LANES;
     let mut scratch = SCRATCH.take();
     // The last pass's ring (rows of the 64 sampled columns) holds every row
@@ -62,12 +63,15 @@ pub(crate) fn downsample<L: Lanes>(lanes: L, src: &LumaSource) -> Box<Downsample
     let mut out = Box::new([[0.0f32; 64]; 64]);
     let mut steps = Vec::with_capacity(BAND + half);
     let mut first_steps = VerticalSteps::new(rows, along_cols, ring_rows, stride);
-    let mut last_steps = VerticalSteps::new(rows, along_cols, ring2_rows, 64);
+    // The last pass's input row o is at ring row o + half - 1 (the lane
+    // of the first pass's step that completed it).
+    let mut last_steps =
+        VerticalSteps::new(rows, along_cols, ring2_rows, 64).starting_at_slot(half - 1);
     // The last pass writes an output row only where the decimation samples
     // it, as the index of the first sample that does.
     let mut samples = SampleCursor::new(row_at);
     let mut last_pass = |steps: &mut Vec<Step>, end: usize| {
-        last_steps.until(end, 0, steps);
+        last_steps.until(end, steps);
         for step in steps.iter_mut() {
             step.out = step
                 .out
@@ -75,46 +79,48 @@ pub(crate) fn downsample<L: Lanes>(lanes: L, src: &LumaSource) -> Box<Downsample
         }
     };
 
-    let mut produced = 0;
-    for band_start in (0..rows).step_by(BAND) {
-        let band_end = (band_start + BAND).min(rows);
-        // Vertical step i adds input row i (if any) and completes output
-        // row i + 1 - half; this band's outputs need steps up to here.
-        let step_end = band_end + half - 1;
-
-        // First horizontal pass for every input row those steps read, a
-        // band at a time.
-        while produced < step_end.min(rows) {
-            let n = BAND.min(rows - produced);
-            fill_lanes(lanes, src, produced, n, luma, stride, lane_in);
+    // Steps of the first vertical pass a band at a time: steps
+    // `start..start + 32` add the band of input rows `start..` (just
+    // through the first horizontal pass) and complete output rows
+    // `start + 1 - half..`, in lane k = step - start; the steps past the
+    // last row only subtract.
+    for start in (0..rows + half - 1).step_by(BAND) {
+        let end = (start + BAND).min(rows + half - 1);
+        if start < rows {
+            let n = BAND.min(rows - start);
+            fill_lanes(lanes, src, start, n, luma, stride, lane_in);
             let subs = sub_bands(lane_in, stride);
-            let slot = produced % ring_rows;
+            let slot = start % ring_rows;
             let band_rows = &mut ring[slot * stride..(slot + BAND) * stride];
             lanes.box_lanes_to_rows(subs, cols, along_rows, band_rows, stride);
-            produced += n;
         }
 
         // First vertical pass: each sub-band's output rows, in lane layout.
-        // (A sub-band past the last row keeps stale lanes, never read out.)
+        // (Lanes of no output row keep stale values, never read out.)
         for (sub, sub_lanes) in lane_in.chunks_exact_mut(LANES * stride).enumerate() {
-            let sub_start = band_start + sub * LANES;
-            if sub_start >= band_end {
+            let sub_start = start + sub * LANES;
+            if sub_start >= end {
                 break;
             }
-            let sub_end = (sub_start + LANES).min(band_end);
-            first_steps.until(sub_end + half - 1, sub_start, &mut steps);
+            first_steps.until((sub_start + LANES).min(end), &mut steps);
+            for step in &mut steps {
+                step.out = step
+                    .out
+                    .map(|(o, window)| (o + half - 1 - sub_start, window));
+            }
             lanes.vertical_band(ring, &steps, along_cols, sums, block, sub_lanes);
         }
 
-        // Second horizontal pass at the sampled columns, then the second
-        // vertical pass over those 64 columns.
+        // Second horizontal pass at the sampled columns, into the last
+        // ring (lane k at ring row start + k), then the second vertical
+        // pass over those 64 columns for the rows completed so far.
         let subs = sub_bands(lane_in, stride);
         lanes.box_lanes_sampled(subs, cols, along_rows, &col_at, &mut sampled);
-        let slot = band_start % ring2_rows;
+        let slot = start % ring2_rows;
         for (sub, columns) in sampled.iter().enumerate() {
             lanes.sampled_to_rows(columns, &mut ring2[slot + sub * LANES..]);
         }
-        last_pass(&mut steps, band_end);
+        last_pass(&mut steps, (end + 1).saturating_sub(half).min(rows));
         lanes.vertical_sampled(ring2, &steps, along_cols, &mut sums2, &mut out);
     }
     last_pass(&mut steps, rows + half - 1);
@@ -191,7 +197,7 @@ struct Line([f32; LANES]);
 thread_local! {
     /// The filter's buffers (ring, luma band, lane band, a block for the
     /// vertical pass's transpose, the last pass's ring and the running
-    /// sums: about 2.6 MB for a 4032-pixel-wide image), kept per thread between hashes so a
+    /// sums: about 2.1 MB for a 4032-pixel-wide image), kept per thread between hashes so a
     /// batch does not allocate and zero them for every image. Old values
     /// never reach a result: the running sums are zeroed, every other
     /// position is written before it is read, except padding rows and
@@ -208,10 +214,11 @@ thread_local! {
 /// writes output row i + 1 - half (from step half - 1 on), divided by the
 /// number of rows in the window.
 ///
-/// Ring size for the first vertical pass: when the band starting at output
-/// row `o` runs, the oldest row it subtracts is o + half - 1 - full and the
-/// newest row produced is below o + 32 + half - 1 + 31 (rows are produced a
-/// band at a time), so `full + 64` rows always suffice.
+/// Ring size for the first vertical pass: steps `s..s + 32` run right
+/// after input rows `s..s + 32` are produced, and the oldest row they
+/// subtract is s - full, so `full + 32` rows suffice. The same holds for
+/// the last pass, whose ring rows are those of the steps that completed
+/// them ([`VerticalSteps::starting_at_slot`]).
 struct VerticalSteps {
     rows: usize,
     full: usize,
@@ -240,9 +247,20 @@ impl VerticalSteps {
         }
     }
 
+    /// The same steps with row r at ring slot (r + first) % ring_rows.
+    fn starting_at_slot(self, first: usize) -> Self {
+        debug_assert!(first < self.ring_rows);
+        let ring_rows = self.ring_rows;
+        VerticalSteps {
+            add_slot: first,
+            sub_slot: (first + ring_rows - self.full) % ring_rows,
+            ..self
+        }
+    }
+
     /// The steps from the next one to `end` (exclusive) into `steps`,
-    /// their output rows numbered from `first_out`.
-    fn until(&mut self, end: usize, first_out: usize, steps: &mut Vec<Step>) {
+    /// with their output rows' numbers.
+    fn until(&mut self, end: usize, steps: &mut Vec<Step>) {
         let (rows, full, half, stride, ring_rows) =
             (self.rows, self.full, self.half, self.stride, self.ring_rows);
         let (mut add_slot, mut sub_slot) = (self.add_slot, self.sub_slot);
@@ -257,7 +275,7 @@ impl VerticalSteps {
             steps.push(Step {
                 add: (i < rows).then_some(add_slot * stride),
                 sub: (i >= full).then_some(sub_slot * stride),
-                out: (i + 1 >= half).then(|| (i + 1 - half - first_out, window)),
+                out: (i + 1 >= half).then(|| (i + 1 - half, window)),
             });
             add_slot = if add_slot + 1 == ring_rows {
                 0
