@@ -155,12 +155,12 @@ pub(crate) fn fill_lanes<L: Lanes>(
         }
         return;
     }
-    if let Some((bpp, rgb)) = src.rgb8() {
+    if let Some(px) = src.rgb8() {
         for (k, sub) in lane_in.chunks_exact_mut(LANES * stride).enumerate() {
             // Rows past the image repeat the last one.
             let rows: [&[u8]; LANES] =
-                std::array::from_fn(|i| src.rgb8_row(first + (k * LANES + i).min(n - 1)));
-            lanes.luma_rgb8_lanes(&rows, bpp, rgb, src.cols(), sub, luma);
+                std::array::from_fn(|i| px.row(first + (k * LANES + i).min(n - 1)));
+            lanes.luma_rgb8_lanes(&rows, px.bpp, px.rgb, src.cols(), sub, luma);
         }
         return;
     }

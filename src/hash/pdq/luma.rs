@@ -122,35 +122,29 @@ impl<'a> LumaSource<'a> {
     /// the format (8-bit RGB in 3 or 4 bytes, no resampling); same bits.
     pub(crate) fn fill_row_with<L: Lanes>(&self, lanes: L, r: usize, out: &mut [f32]) {
         match self.rgb8() {
-            Some((bpp, rgb)) => {
-                lanes.luma_rgb8(self.rgb8_row(r), bpp, rgb, &mut out[..self.cols()])
-            }
+            Some(px) => lanes.luma_rgb8(px.row(r), px.bpp, px.rgb, &mut out[..self.cols()]),
             None => self.fill_row(r, out),
         }
     }
 
-    /// Bytes a pixel and channel offsets, when the luma comes from 8-bit
-    /// RGB in 3 or 4 bytes a pixel with no column resampling (the formats
-    /// the SIMD backends compute luma from).
-    pub(crate) fn rgb8(&self) -> Option<(usize, [usize; 3])> {
+    /// The rows as 8-bit RGB, when the luma comes from 8-bit RGB in 3 or 4
+    /// bytes a pixel with no column resampling (the formats the SIMD
+    /// backends compute luma from).
+    pub(crate) fn rgb8(&self) -> Option<Rgb8Rows<'_, 'a>> {
         let Pixels::View(view) = self.pixels else {
             return None;
         };
         let format = view.format();
         let bpp = format.bytes_per_pixel();
         match (format.channels(), &self.col_map) {
-            (Channels::Rgb { r, g, b }, None) if bpp == 3 || bpp == 4 => Some((bpp, [r, g, b])),
+            (Channels::Rgb { r, g, b }, None) if bpp == 3 || bpp == 4 => Some(Rgb8Rows {
+                view,
+                row_map: self.row_map.as_deref(),
+                bpp,
+                rgb: [r, g, b],
+            }),
             _ => None,
         }
-    }
-
-    /// The pixel bytes of output row `r` (only when [`LumaSource::rgb8`]
-    /// is `Some`).
-    pub(crate) fn rgb8_row(&self, r: usize) -> &'a [u8] {
-        let Pixels::View(view) = self.pixels else {
-            unreachable!("rgb8_row without an 8-bit view")
-        };
-        view.row(self.row_map.as_ref().map_or(r, |m| m[r]))
     }
 
     /// Writes the luma of output row `r` into `out[..cols]`.
@@ -195,5 +189,22 @@ impl<'a> LumaSource<'a> {
                 }
             }
         }
+    }
+}
+
+/// A [`LumaSource`]'s rows as 8-bit RGB pixels (see [`LumaSource::rgb8`]).
+pub(crate) struct Rgb8Rows<'s, 'a> {
+    view: PixelView<'a>,
+    row_map: Option<&'s [usize]>,
+    /// Bytes a pixel (3 or 4).
+    pub(crate) bpp: usize,
+    /// Byte offsets of red, green and blue in a pixel.
+    pub(crate) rgb: [usize; 3],
+}
+
+impl<'a> Rgb8Rows<'_, 'a> {
+    /// The pixel bytes of output row `r`.
+    pub(crate) fn row(&self, r: usize) -> &'a [u8] {
+        self.view.row(self.row_map.map_or(r, |m| m[r]))
     }
 }
