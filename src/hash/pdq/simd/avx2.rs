@@ -250,12 +250,8 @@ unsafe fn luma_rgb8_lanes_avx2(
                 for p in &mut block {
                     *p = p.add(c0 * bpp);
                 }
-                luma_block_to_lanes(
-                    &block,
-                    bpp,
-                    &shuffles,
-                    lanes.as_mut_ptr().add(c0 * LANES + k0),
-                );
+                let out = lanes.as_mut_ptr().add(c0 * LANES + k0);
+                luma_block_to_lanes(&block, bpp, &shuffles, out);
             }
             c0 += 8;
         }
@@ -273,12 +269,8 @@ unsafe fn luma_rgb8_lanes_avx2(
             // the 8 columns written end at c0 + 8, within `lanes` (its
             // length is checked above, c0 is a multiple of 8 below cols).
             unsafe {
-                luma_block_to_lanes(
-                    &block,
-                    bpp,
-                    &shuffles,
-                    lanes.as_mut_ptr().add(c0 * LANES + k0),
-                );
+                let out = lanes.as_mut_ptr().add(c0 * LANES + k0);
+                luma_block_to_lanes(&block, bpp, &shuffles, out);
             }
             c0 += 8;
         }
