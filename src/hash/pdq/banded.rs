@@ -165,7 +165,7 @@ pub(crate) fn fill_lanes<L: Lanes>(
         return;
     }
     for k in 0..n {
-        src.fill_row_with(lanes, first + k, &mut luma[k * stride..]);
+        src.fill_row(first + k, &mut luma[k * stride..]);
     }
     for (k, sub) in lane_in.chunks_exact_mut(LANES * stride).enumerate() {
         lanes.rows_to_lanes(&luma[k * LANES * stride..], stride, sub);

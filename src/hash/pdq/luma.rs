@@ -4,8 +4,6 @@
 use crate::input::Channels;
 use crate::input::PixelView;
 
-use super::simd::Lanes;
-
 // The reference declares `const float c = 0.299;`: the double literal rounded
 // once to float. Written the same way here so no other rounding can creep in.
 pub(crate) const LUMA_FROM_R: f32 = 0.299_f64 as f32;
@@ -115,15 +113,6 @@ impl<'a> LumaSource<'a> {
                 Some((&luma[r * width..], width))
             }
             _ => None,
-        }
-    }
-
-    /// [`LumaSource::fill_row`] through a SIMD backend where one exists for
-    /// the format (8-bit RGB in 3 or 4 bytes, no resampling); same bits.
-    pub(crate) fn fill_row_with<L: Lanes>(&self, lanes: L, r: usize, out: &mut [f32]) {
-        match self.rgb8() {
-            Some(px) => lanes.luma_rgb8(px.row(r), px.bpp, px.rgb, &mut out[..self.cols()]),
-            None => self.fill_row(r, out),
         }
     }
 
