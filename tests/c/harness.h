@@ -42,6 +42,7 @@ void test_matcher(const char *testdata_dir);
 void test_threads(const char *testdata_dir);
 void test_errors(const char *testdata_dir);
 void test_signed(const char *testdata_dir);
+void test_no_hidden_threads(const char *testdata_dir, const char *large_list);
 
 /* Matches every sample image through every entry point against a matcher
  * opened on a list with the sample list's contents (any list version or

@@ -1,4 +1,6 @@
-/* The C ABI tests: percept_test TESTDATA_DIR PDQ_REFERENCE_DIR CARGO_VERSION
+/* The C ABI tests:
+ *   percept_test TESTDATA_DIR PDQ_REFERENCE_DIR CARGO_VERSION LARGE_LIST
+ * (LARGE_LIST: a list of at least 100,000 entries, for the thread test)
  * Ends with "N passed, N failed"; exits non-zero on any failure. */
 #include <stdio.h>
 #include <string.h>
@@ -32,12 +34,17 @@ static const struct {
 };
 
 int main(int argc, char **argv) {
-    if (argc != 4) {
-        fprintf(stderr, "usage: %s TESTDATA_DIR PDQ_REFERENCE_DIR CARGO_VERSION\n", argv[0]);
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s TESTDATA_DIR PDQ_REFERENCE_DIR CARGO_VERSION LARGE_LIST\n",
+                argv[0]);
         return 2;
     }
     const char *testdata = argv[1], *reference = argv[2], *cargo_version = argv[3];
+    const char *large_list = argv[4];
     printf("percept %s (ABI %u)\n", percept_version(), percept_abi_version());
+
+    /* First, while the process has only the threads it started with. */
+    test_no_hidden_threads(testdata, large_list);
 
     test_version(cargo_version);
     test_hash_text();

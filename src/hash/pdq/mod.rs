@@ -218,12 +218,11 @@ fn dct_of_source(
 /// Whether to run the DCT and the quality metric compiled for AVX2: on the
 /// AVX2 platform the same code runs 8 floats at a time instead of 4, with
 /// the same operations in the same order (Rust never fuses a multiply and
-/// an add on its own), so the same bits.
+/// an add on its own), so the same bits. (Other architectures have no
+/// such wider build: NEON is their baseline.)
+#[cfg(target_arch = "x86_64")]
 fn avx2_compiled(platform: Platform) -> bool {
-    #[cfg(target_arch = "x86_64")]
-    return platform == Platform::Avx2 && simd::avx2::Avx2::new().is_some();
-    #[cfg(not(target_arch = "x86_64"))]
-    return false;
+    platform == Platform::Avx2 && simd::avx2::Avx2::new().is_some()
 }
 
 /// [`dct::dct64_to_16`], compiled for AVX2 on that platform.

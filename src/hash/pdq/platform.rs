@@ -11,29 +11,34 @@ pub enum Platform {
     /// others are tested against.
     Scalar,
     /// 16 rows at a time in plain arrays, written so that LLVM vectorizes
-    /// it for any target (this is what ARM phones run).
+    /// it for any target (the fallback where no backend below applies).
     Portable,
     /// 16 rows at a time with SSE2 intrinsics (every x86-64 CPU).
     Sse2,
     /// 16 rows at a time with AVX2 intrinsics, on CPUs that also have FMA
     /// (used only for an exact divide; see the `simd::divide` module).
     Avx2,
+    /// 16 rows at a time with NEON intrinsics (every aarch64 CPU: what ARM
+    /// phones run), its fused multiply-add used only for the exact divide.
+    Neon,
 }
 
 impl Platform {
     /// Every platform, slowest first.
-    pub const ALL: [Platform; 4] = [
+    pub const ALL: [Platform; 5] = [
         Platform::Scalar,
         Platform::Portable,
         Platform::Sse2,
         Platform::Avx2,
+        Platform::Neon,
     ];
 
     /// The fastest platform this CPU supports.
     ///
-    /// The test-only cargo features `force-scalar`, `force-portable` and
-    /// `force-sse2` make it return that platform instead, so the whole test
-    /// suite can be run on each path on one machine.
+    /// The test-only cargo features `force-scalar`, `force-portable`,
+    /// `force-sse2` and `force-neon` make it return that platform instead
+    /// (where the CPU can run it), so the whole test suite can be run on
+    /// each path on one machine.
     pub fn detect() -> Platform {
         if cfg!(feature = "force-scalar") {
             return Platform::Scalar;
@@ -44,7 +49,12 @@ impl Platform {
         if cfg!(feature = "force-sse2") && Platform::Sse2.is_available() {
             return Platform::Sse2;
         }
-        if Platform::Avx2.is_available() {
+        if cfg!(feature = "force-neon") && Platform::Neon.is_available() {
+            return Platform::Neon;
+        }
+        if Platform::Neon.is_available() {
+            Platform::Neon
+        } else if Platform::Avx2.is_available() {
             Platform::Avx2
         } else if Platform::Sse2.is_available() {
             Platform::Sse2
@@ -59,6 +69,7 @@ impl Platform {
             Platform::Scalar | Platform::Portable => true,
             Platform::Sse2 => cfg!(target_arch = "x86_64"),
             Platform::Avx2 => avx2_available(),
+            Platform::Neon => cfg!(target_arch = "aarch64"),
         }
     }
 
@@ -70,13 +81,14 @@ impl Platform {
             .collect()
     }
 
-    /// Short lower-case name (`scalar`, `portable`, `sse2`, `avx2`).
+    /// Short lower-case name (`scalar`, `portable`, `sse2`, `avx2`, `neon`).
     pub fn name(self) -> &'static str {
         match self {
             Platform::Scalar => "scalar",
             Platform::Portable => "portable",
             Platform::Sse2 => "sse2",
             Platform::Avx2 => "avx2",
+            Platform::Neon => "neon",
         }
     }
 }

@@ -174,6 +174,8 @@ impl<'a> StageBench<'a> {
             },
             #[cfg(target_arch = "x86_64")]
             Platform::Sse2 => self.run_banded(simd::sse2::Sse2, stage),
+            #[cfg(target_arch = "aarch64")]
+            Platform::Neon => self.run_banded(simd::neon::Neon, stage),
             _ => self.run_banded(simd::portable::Portable, stage),
         }
     }

@@ -43,6 +43,8 @@ pub(crate) fn downsample(
         },
         #[cfg(target_arch = "x86_64")]
         Platform::Sse2 => banded::downsample(simd::sse2::Sse2, src),
+        #[cfg(target_arch = "aarch64")]
+        Platform::Neon => banded::downsample(simd::neon::Neon, src),
         _ => banded::downsample(simd::portable::Portable, src),
     }
 }

@@ -180,6 +180,18 @@ mod tests {
     /// [`MAX_RECIPROCAL_WINDOW`] against every 24-bit significand (even
     /// windows and other exponents are the same computation scaled by a
     /// power of two). Run on AVX2 with FMA; elsewhere on a sample.
+    ///
+    /// The proof is about IEEE 754 binary32 arithmetic, not about x86: a
+    /// multiply and a fused multiply-add, each rounded to nearest-even, on
+    /// normal inputs. NEON's `FMUL` and `FMLA` (`vmulq_f32`, `vfmaq_f32`)
+    /// are those same operations (aarch64 Linux, Android and iOS run with
+    /// FPCR's default round-to-nearest; flush-to-zero cannot matter, no
+    /// operand or result here is subnormal), so the same inputs give the
+    /// same bits and the exhaustive run covers the NEON backend too. On
+    /// aarch64 (where no x86 proof can run) the NEON instructions
+    /// themselves are checked on a sample of every window, below and in
+    /// `neon_reciprocal_division_is_exact`: a wrong operand order in
+    /// `vfmaq_f32` (it computes `a + b * c`) would fail at once.
     #[test]
     fn reciprocal_division_is_exact_for_every_window() {
         #[cfg(target_arch = "x86_64")]
@@ -190,6 +202,11 @@ mod tests {
                 assert_eq!(bad, 0, "window {window}");
             }
             return;
+        }
+        #[cfg(target_arch = "aarch64")]
+        for window in (1..=MAX_RECIPROCAL_WINDOW).step_by(2) {
+            let l = super::super::neon::Neon;
+            assert_eq!(mismatches(l, window, 1 << 23, 4099), 0, "window {window}");
         }
         for window in (1..=MAX_RECIPROCAL_WINDOW).step_by(2) {
             assert_eq!(
@@ -211,6 +228,19 @@ mod tests {
                 0,
                 "window {window}"
             );
+        }
+    }
+
+    /// The NEON backend's version (`vfmaq_f32`) on a sample of
+    /// significands for every window, odd and even.
+    #[cfg(target_arch = "aarch64")]
+    #[test]
+    fn neon_reciprocal_division_is_exact() {
+        let l = super::super::neon::Neon;
+        assert!(matches!(Divisor::new(l, 3), Divisor::Reciprocal(_)));
+        for window in 1..=MAX_RECIPROCAL_WINDOW {
+            let first = (1 << 23) + window as u32;
+            assert_eq!(mismatches(l, window, first, 65_537), 0, "window {window}");
         }
     }
 

@@ -15,6 +15,8 @@
 pub(crate) mod avx2;
 pub(crate) mod divide;
 mod kernels;
+#[cfg(target_arch = "aarch64")]
+pub(crate) mod neon;
 pub(crate) mod portable;
 #[cfg(target_arch = "x86_64")]
 pub(crate) mod sse2;

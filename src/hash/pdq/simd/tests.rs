@@ -119,16 +119,20 @@ fn check_backend<L: Lanes>(l: L, name: &str) {
         }
     }
 
-    // Luma of 8-bit RGB in 3 and 4 bytes, every channel order, odd lengths.
+    // Luma of 8-bit RGB in 3 and 4 bytes, every channel order (and one
+    // layout no backend specialises), odd lengths.
     let bytes: Vec<u8> = noise(4 * 301, 3)
         .iter()
         .map(|x| (x * 255.0) as u8)
         .collect();
     for (bpp, rgb) in [
         (3, [0, 1, 2]),
+        (3, [2, 1, 0]),
         (4, [0, 1, 2]),
         (4, [2, 1, 0]),
         (4, [1, 2, 3]),
+        (4, [3, 2, 1]),
+        (4, [0, 2, 1]),
     ] {
         for n in [0usize, 1, 7, 8, 9, 16, 33, 301] {
             let px = &bytes[..n * bpp];
@@ -187,6 +191,12 @@ fn avx2_kernels_equal_scalar() {
         Some(l) => check_backend(l, "avx2"),
         None => eprintln!("AVX2 not available: skipped"),
     }
+}
+
+#[cfg(target_arch = "aarch64")]
+#[test]
+fn neon_kernels_equal_scalar() {
+    check_backend(neon::Neon, "neon");
 }
 
 /// The portable backend as aarch64 builds it (`f32::mul_add` is one
