@@ -8,13 +8,70 @@
 #   4. the bindings check (Swift calls and arities, Kotlin declarations,
 #      status codes handled by both, every code produced by the C tests);
 #   5. the Kotlin tests, through JNA, on the shared library just built.
+#
+# With --target aarch64-unknown-linux-gnu (scripts/test-aarch64.sh): the
+# C tests against the aarch64 static and shared libraries, built with
+# Debian's cross compiler and run under qemu-aarch64 (no sanitizers or
+# valgrind there: neither runs under qemu-user; steps 1, 4 and 5 do not
+# depend on the architecture and run on the host).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+target=""
+if [[ "${1:-}" == "--target" ]]; then
+  target="$2"
+  [[ "$target" == aarch64-unknown-linux-gnu ]] || {
+    echo "error: only --target aarch64-unknown-linux-gnu is supported" >&2
+    exit 2
+  }
+fi
 
 reference=../shared/reference/pdq
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 step() { echo "== $* ($(date +%T))"; }
+
+metadata="$(cargo metadata --format-version 1 --no-deps)"
+target_dir="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' <<<"$metadata")"
+version="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["packages"][0]["version"])' <<<"$metadata")"
+
+# A list of 150,000 seeded random hashes for the thread test, built by
+# the host's CLI (the list format does not depend on the architecture).
+step "building a large list"
+cargo build --locked --bin percept
+python3 - "$tmp/large.txt" <<'PY'
+import random, sys
+rng = random.Random(20261205)
+with open(sys.argv[1], "w") as f:
+    for _ in range(150_000):
+        f.write("%064x\n" % rng.getrandbits(256))
+PY
+"$target_dir/debug/percept" list build "$tmp/large.txt" -o "$tmp/large.pcl" >/dev/null
+
+cflags=(-std=c11 -Wall -Wextra -Werror -g -DPERCEPT_TESTING -Iinclude)
+sources=(tests/c/*.c)
+args=(testdata "$reference" "$version" "$tmp/large.pcl")
+# The panic test prints Rust's panic message on stderr; no backtrace needed.
+export RUST_BACKTRACE=0
+
+if [[ -n "$target" ]]; then
+  step "building the $target library with --features testing"
+  cargo build --locked --lib --features testing --target "$target"
+  lib="$target_dir/$target/debug"
+  cc=aarch64-linux-gnu-gcc
+  sysroot=/usr/aarch64-linux-gnu
+  run=(qemu-aarch64 -L "$sysroot" -E LD_LIBRARY_PATH="$sysroot/lib")
+  step "C tests, $target static library, under qemu"
+  "$cc" "${cflags[@]}" "${sources[@]}" "$lib/libpercept.a" -lpthread -ldl -lm -lz \
+    -o "$tmp/c_static"
+  "${run[@]}" "$tmp/c_static" "${args[@]}"
+  step "C tests, $target shared library, under qemu"
+  "$cc" "${cflags[@]}" "${sources[@]}" -L"$lib" -lpercept -Wl,-rpath,"$lib" -lz \
+    -o "$tmp/c_shared"
+  "${run[@]}" "$tmp/c_shared" "${args[@]}"
+  step "C ABI tests on $target done"
+  exit 0
+fi
 
 step "header drift check"
 bash scripts/gen-header.sh "$tmp/percept.h"
@@ -25,17 +82,9 @@ fi
 
 step "building the library with --features testing"
 cargo build --locked --lib --features testing
-metadata="$(cargo metadata --format-version 1 --no-deps)"
-target_dir="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' <<<"$metadata")"
-version="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["packages"][0]["version"])' <<<"$metadata")"
 lib="$target_dir/debug"
 
-cflags=(-std=c11 -Wall -Wextra -Werror -g -DPERCEPT_TESTING -Iinclude)
 sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all)
-sources=(tests/c/*.c)
-args=(testdata "$reference" "$version")
-# The panic test prints Rust's panic message on stderr; no backtrace needed.
-export RUST_BACKTRACE=0
 
 step "C tests, static library, ASan + UBSan"
 gcc "${cflags[@]}" "${sanitize[@]}" "${sources[@]}" "$lib/libpercept.a" -lpthread -ldl -lm -lz \

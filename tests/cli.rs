@@ -1,16 +1,15 @@
 //! The `percept` binary: output formats, folders, and failures.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use percept::hash::pdq::{self, Profile};
 use percept::input::{decode_file, DecodeOptions};
 
 fn percept(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_percept"))
-        .args(args)
-        .output()
-        .unwrap()
+    common::percept_command().args(args).output().unwrap()
 }
 
 fn images() -> PathBuf {
@@ -173,7 +172,7 @@ const SAMPLE_PREFILTER_KEY: &str = "7065726365707420746573746461746f";
 #[test]
 fn sample_list_rebuilds_byte_for_byte() {
     let out_path = std::env::temp_dir().join(format!("percept-rebuild-{}.pcl", std::process::id()));
-    let status = Command::new(env!("CARGO_BIN_EXE_percept"))
+    let status = common::percept_command()
         .current_dir(root())
         .args([
             "list",
@@ -205,7 +204,7 @@ fn signed_sample_lists_rebuild_byte_for_byte() {
     let dir = std::env::temp_dir().join(format!("percept-signed-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let run = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_percept"))
+        let out = common::percept_command()
             .current_dir(root())
             .args(args)
             .output()
@@ -334,7 +333,7 @@ fn list_build_reports_invalid_lines_by_number() {
 
 #[test]
 fn scan_sample_images_against_sample_list() {
-    let out = Command::new(env!("CARGO_BIN_EXE_percept"))
+    let out = common::percept_command()
         .current_dir(root())
         .args([
             "scan",

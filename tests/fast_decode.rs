@@ -318,7 +318,7 @@ fn limits_still_apply() {
 fn cli_flag_is_opt_in_and_reported() {
     let file = common::pdq_reference_dir().join("data/reg-test-input/exif-rotn/exif-rotn-1.jpg");
     let run = |args: &[&str]| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_percept"))
+        let out = common::percept_command()
             .args(args)
             .arg(&file)
             .output()

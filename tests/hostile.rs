@@ -5,7 +5,7 @@
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 use image::{DynamicImage, ImageBuffer, ImageFormat, Luma, Rgb, Rgba};
@@ -170,7 +170,7 @@ fn hash_file(path: &Path) -> Run {
     let start = Instant::now();
     // Reaped by wait4 below, which also reports the child's peak RSS.
     #[allow(clippy::zombie_processes)]
-    let child = Command::new(env!("CARGO_BIN_EXE_percept"))
+    let child = common::percept_command()
         .arg("hash")
         .arg(path)
         .stdin(Stdio::null())
