@@ -3,9 +3,19 @@
 
 - Swift (no compiler on CI): every `percept_*(` call in bindings/swift names a
   function of the header and passes as many arguments as its prototype has;
-  every other percept_* / PERCEPT_* name used exists in the header.
+  every other percept_* / PERCEPT_* name used exists in the header; the
+  module map of the CPercept target (which `import CPercept` loads) names
+  the header and links libpercept, and Package.swift declares that target;
+  the Verdict raw values are the header's PERCEPT_VERDICT_* values; the
+  wrapper's sources (not its tests) contain nothing that traps: no
+  precondition/assert/fatalError, no force unwrap, try! or as!.
 - Kotlin: every header function is declared in the JNA interface with the
-  same arity, and nothing else is.
+  same arity, and nothing else is; the Verdict and Dihedral enums list the
+  header's PERCEPT_VERDICT_* / PERCEPT_DIHEDRAL_* names in value order (the
+  bindings map C values to them by ordinal).
+- ABI: the PERCEPT_ABI_VERSION each wrapper expects (Swift's
+  `Percept.bindingsABIVersion`, Kotlin's `Percept.ABI_VERSION`, which they
+  compare with percept_abi_version() at first use) equals the header's.
 - Status codes: Kotlin's `Status` object holds exactly the header's
   PERCEPT_STATUS_* names and numbers, and both wrappers map every non-OK code
   to its own error; with --c-test-output, the C test produced every code.
@@ -88,11 +98,61 @@ def parse_header():
     for m in re.finditer(r"\b(percept_\w+)\s*\(([^;{}]*?)\)\s*;", text):
         name, params = m.group(1), m.group(2).strip()
         functions[name] = 0 if params in ("", "void") else len(split_args(params + ")", 0))
-    defines = dict(re.findall(r"#define\s+(PERCEPT_\w+)\s+(-?\d+)\b", text))
+    defines = {k: int(v) for k, v in re.findall(r"#define\s+(PERCEPT_\w+)\s+(-?\d+)\b", text)}
     types = set(re.findall(r"typedef\s+[\w\s\*]+?\b(percept_\w+)\s*;", text))
     types |= set(re.findall(r"\bstruct\s+(percept_\w+)", text))
-    statuses = {k: int(v) for k, v in defines.items() if k.startswith("PERCEPT_STATUS_")}
-    return functions, set(defines), types, statuses
+    statuses = {k: v for k, v in defines.items() if k.startswith("PERCEPT_STATUS_")}
+    return functions, defines, types, statuses
+
+
+def group(defines, prefix):
+    """The header's constants PREFIX* as {short name: value}."""
+    return {k[len(prefix) :]: v for k, v in defines.items() if k.startswith(prefix)}
+
+
+def blank_strings(text):
+    """Replaces the contents of string literals by nothing ("..." -> "")."""
+    return re.sub(r'"(?:\\.|[^"\\\n])*"', '""', text)
+
+
+def line_of(text, pos):
+    return text.count("\n", 0, pos) + 1
+
+
+# Calls and constructs that stop the process instead of throwing.
+SWIFT_TRAPS = re.compile(
+    r"\b(precondition|preconditionFailure|fatalError|assert|assertionFailure)\s*\("
+    r"|\b(try|as)!"
+    r"|(?<=[\w\)\]])!(?!=)"
+)
+
+
+def check_swift_module(problems):
+    """The CPercept system-library target: `import CPercept` loads this module map."""
+    modulemap = SWIFT / "Sources" / "CPercept" / "module.modulemap"
+    rel = modulemap.relative_to(ROOT)
+    if not modulemap.is_file():
+        problems.append(f"{rel}: missing (`import CPercept` needs it)")
+        return
+    text = strip_c_comments(modulemap.read_text())
+    if not re.search(r"\bmodule\s+CPercept\b", text):
+        problems.append(f"{rel}: does not declare `module CPercept`")
+    headers = re.findall(r'\bheader\s+"([^"]+)"', text)
+    resolved = [(modulemap.parent / h).resolve() for h in headers]
+    if HEADER.resolve() not in resolved:
+        problems.append(
+            f"{rel}: its header paths {headers} (relative to the module map) do not name "
+            f"{HEADER.relative_to(ROOT)}"
+        )
+    if not re.search(r'\blink\s+"percept"', text):
+        problems.append(f'{rel}: no `link "percept"`')
+    package = strip_line_comments((SWIFT / "Package.swift").read_text())
+    if not re.search(
+        r'\.systemLibrary\(\s*name:\s*"CPercept"\s*,\s*path:\s*"Sources/CPercept"\s*\)', package
+    ):
+        problems.append(
+            'bindings/swift/Package.swift: no .systemLibrary(name: "CPercept", path: "Sources/CPercept")'
+        )
 
 
 def check_swift(functions, defines, types, statuses, problems):
@@ -100,9 +160,21 @@ def check_swift(functions, defines, types, statuses, problems):
     sources = sorted(SWIFT.rglob("*.swift"))
     if not sources:
         problems.append("swift: no sources found")
+    library = SWIFT / "Sources" / "Percept"
     for path in sources:
         text = strip_line_comments(path.read_text())
         rel = path.relative_to(ROOT)
+        if re.search(r"\b(percept_|PERCEPT_)\w+", text) and not re.search(
+            r"^\s*import\s+CPercept\b", text, re.M
+        ):
+            problems.append(f"{rel}: uses the C API without `import CPercept`")
+        if library in path.parents:
+            bare = blank_strings(text)
+            for m in SWIFT_TRAPS.finditer(bare):
+                problems.append(
+                    f"{rel}:{line_of(bare, m.start())}: `{m.group(0)}` can crash the app; "
+                    "throw a PerceptError instead"
+                )
         for m in re.finditer(r"\b(percept_\w+)\s*\(", text):
             name = m.group(1)
             if name in types:
@@ -123,10 +195,57 @@ def check_swift(functions, defines, types, statuses, problems):
     for status in statuses:
         if status != "PERCEPT_STATUS_OK" and not re.search(rf"case\s+{status}\s*:", errors):
             problems.append(f"swift: PerceptError does not handle {status}")
+
+    api = strip_line_comments((library / "Percept.swift").read_text())
+    verdict = re.search(r"enum\s+Verdict\s*:\s*UInt32\b[^{]*\{(.*?)\}", api, re.S)
+    swift_verdicts = sorted(int(v) for v in re.findall(r"=\s*(\d+)", verdict.group(1) if verdict else ""))
+    header_verdicts = sorted(group(defines, "PERCEPT_VERDICT_").values())
+    if swift_verdicts != header_verdicts:
+        problems.append(
+            f"swift: Verdict raw values {swift_verdicts} differ from the header's "
+            f"PERCEPT_VERDICT_* {header_verdicts}"
+        )
     return called
 
 
-def check_kotlin(functions, statuses, problems):
+def check_abi(defines, problems):
+    """The ABI version each wrapper checks the library against is the header's."""
+    header = defines.get("PERCEPT_ABI_VERSION")
+    if header is None:
+        problems.append("include/percept.h: no PERCEPT_ABI_VERSION")
+        return None
+    expected = {
+        "swift": (
+            SWIFT / "Sources" / "Percept" / "Percept.swift",
+            r"\bstatic\s+let\s+bindingsABIVersion\s*:\s*UInt32\s*=\s*(\d+)",
+        ),
+        "kotlin": (KOTLIN / "Percept.kt", r"\bconst\s+val\s+ABI_VERSION\s*=\s*(\d+)"),
+    }
+    for side, (path, pattern) in expected.items():
+        m = re.search(pattern, strip_line_comments(path.read_text()))
+        rel = path.relative_to(ROOT)
+        if not m:
+            problems.append(f"{side}: {rel} does not state the ABI version it expects")
+        elif int(m.group(1)) != header:
+            problems.append(
+                f"{side}: {rel} expects PERCEPT_ABI_VERSION {m.group(1)}, the header has {header}: "
+                "update the bindings for the new ABI, then the constant"
+            )
+    return header
+
+
+def check_kotlin_enum(api, name, constants, prefix, problems):
+    """A Kotlin enum whose ordinals are the header's values of PREFIX*."""
+    m = re.search(rf"enum\s+class\s+{name}\s*\{{([^}}]*)\}}", api)
+    entries = [e.strip() for e in (m.group(1) if m else "").split(";")[0].split(",") if e.strip()]
+    wanted = [k for k, _ in sorted(constants.items(), key=lambda kv: kv[1])]
+    if sorted(constants.values()) != list(range(len(constants))):
+        problems.append(f"kotlin: {prefix}* values {sorted(constants.values())} are not 0..n-1")
+    if entries != wanted:
+        problems.append(f"kotlin: enum {name} is {entries}, the header's {prefix}* are {wanted}")
+
+
+def check_kotlin(functions, defines, statuses, problems):
     native = strip_line_comments((KOTLIN / "Native.kt").read_text())
     declared = {}
     for m in re.finditer(r"\bfun\s+(percept_\w+)\s*\(", native):
@@ -156,6 +275,10 @@ def check_kotlin(functions, statuses, problems):
         if status != "PERCEPT_STATUS_OK" and not re.search(rf"Status\.{short}\s*->", status_kt):
             problems.append(f"kotlin: PerceptException.of does not map {status}")
 
+    api = strip_line_comments((KOTLIN / "Percept.kt").read_text())
+    check_kotlin_enum(api, "Verdict", group(defines, "PERCEPT_VERDICT_"), "PERCEPT_VERDICT_", problems)
+    check_kotlin_enum(api, "Dihedral", group(defines, "PERCEPT_DIHEDRAL_"), "PERCEPT_DIHEDRAL_", problems)
+
 
 def check_c_output(path, statuses, problems):
     text = pathlib.Path(path).read_text()
@@ -177,15 +300,17 @@ def main():
     problems = []
     if len(functions) < 10 or len(statuses) < 5:
         problems.append(f"header parse found only {len(functions)} functions, {len(statuses)} codes")
+    check_swift_module(problems)
     swift_called = check_swift(functions, defines, types, statuses, problems)
-    check_kotlin(functions, statuses, problems)
+    check_kotlin(functions, defines, statuses, problems)
+    abi = check_abi(defines, problems)
     if args.c_test_output:
         check_c_output(args.c_test_output, statuses, problems)
     for p in problems:
         print(p)
     unused = sorted(set(functions) - swift_called)
     print(
-        f"bindings: {len(functions)} header functions, {len(statuses)} status codes; "
+        f"bindings: {len(functions)} header functions, {len(statuses)} status codes, ABI {abi}; "
         f"Swift calls {len(swift_called)} (not: {', '.join(unused) or 'none'}); "
         f"{len(problems)} problems"
     )

@@ -1,10 +1,12 @@
-// Status codes (PERCEPT_STATUS_* in include/percept.h) as Swift errors.
+// Status codes (PERCEPT_STATUS_* in include/percept.h) as Swift errors,
+// and the ABI check every entry point runs first.
 // scripts/check-bindings.py checks that every code in the header is handled.
 import CPercept
 
 /// A failed percept call, with the library's log-safe message (never
-/// pixels, hashes or paths).
-public enum PerceptError: Error, Equatable {
+/// pixels, hashes or paths). Every failure is thrown: the wrapper never
+/// traps (no precondition, fatalError or force unwrap).
+public enum PerceptError: Error, Equatable, Sendable {
     case nullArgument(String)
     case invalidArgument(String)
     case bufferTooSmall(String)
@@ -28,6 +30,13 @@ public enum PerceptError: Error, Equatable {
     case panic(String)
     /// A code from a newer library.
     case unknown(Int32, String)
+    /// The linked library implements another C ABI than these bindings were
+    /// written for (PERCEPT_ABI_VERSION); the message names both versions.
+    /// Link the library from the same release as the bindings.
+    case abiMismatch(String)
+    /// The library answered with a value these bindings do not know (e.g.
+    /// a verdict from a newer library), or broke its own contract.
+    case unexpectedResult(String)
 
     init(status: percept_status, message: String) {
         switch status {
@@ -50,6 +59,36 @@ public enum PerceptError: Error, Equatable {
         default: self = .unknown(status, message)
         }
     }
+}
+
+/// The result of comparing the linked library's ABI with the one these
+/// bindings were written for. A static let is initialised once, lazily and
+/// thread-safely, on first use.
+enum ABICheck {
+    static let result: Result<Void, PerceptError> = {
+        let header = UInt32(PERCEPT_ABI_VERSION)
+        let linked = percept_abi_version()
+        if linked == header && header == Percept.bindingsABIVersion {
+            return .success(())
+        }
+        return .failure(.abiMismatch(
+            "percept ABI mismatch: the linked library has ABI version \(linked), "
+                + "but these bindings expect ABI version \(Percept.bindingsABIVersion) "
+                + "(include/percept.h: PERCEPT_ABI_VERSION \(header)); "
+                + "link the library from the same release as the bindings"))
+    }()
+
+    static var passed: Bool {
+        if case .success = result { return true }
+        return false
+    }
+}
+
+/// Throws PerceptError.abiMismatch unless the linked library has the ABI
+/// these bindings were written for. Every entry point that passes structs
+/// to the library calls it first.
+func ensureABI() throws {
+    try ABICheck.result.get()
 }
 
 /// Throws the error for `status` unless it is PERCEPT_STATUS_OK.

@@ -1,9 +1,14 @@
 // A thin Swift API over the C ABI, mirroring the Kotlin one: values,
 // throwing functions, and a Matcher class that frees its handle in deinit.
+//
+// Never crashes the app: bad input (a wrong-length hash or key, a negative
+// size) and unexpected answers from the library are thrown as PerceptError,
+// and the first call checks that the linked library has the ABI these
+// bindings were written for (PerceptError.abiMismatch otherwise).
 import CPercept
 import Foundation
 
-public enum PixelFormat {
+public enum PixelFormat: Sendable {
     /// R, G, B, A bytes.
     case rgba8
     /// B, G, R, A bytes (kCVPixelFormatType_32BGRA, CGImage 32Little +
@@ -30,7 +35,7 @@ public enum PixelFormat {
     }
 }
 
-public enum Profile {
+public enum Profile: Sendable {
     case fullResolution
     case cli512
 
@@ -42,22 +47,48 @@ public enum Profile {
     }
 }
 
-public enum Verdict: UInt32 {
+/// The answer for one image (PERCEPT_VERDICT_*). A value the library
+/// returns that is not one of these is thrown as
+/// PerceptError.unexpectedResult.
+public enum Verdict: UInt32, Sendable {
     case noMatch = 0, match = 1, unreliable = 2
 }
 
+/// Throws PerceptError.invalidArgument unless `value` fits a C uint32_t.
+func uint32(_ value: Int, _ what: String) throws -> UInt32 {
+    guard let v = UInt32(exactly: value) else {
+        throw PerceptError.invalidArgument("\(what) \(value) is out of range")
+    }
+    return v
+}
+
 /// A 256-bit PDQ hash (32 bytes, most significant first).
-public struct Hash256: Hashable, CustomStringConvertible {
+public struct Hash256: Hashable, CustomStringConvertible, Sendable {
     public let bytes: [UInt8]
 
-    public init(bytes: [UInt8]) {
-        precondition(bytes.count == 32, "a hash is 32 bytes")
+    /// Throws PerceptError.invalidArgument unless `bytes` has 32 bytes.
+    public init(bytes: [UInt8]) throws {
+        guard bytes.count == 32 else {
+            throw PerceptError.invalidArgument("a hash is 32 bytes, not \(bytes.count)")
+        }
+        self.bytes = bytes
+    }
+
+    /// For bytes that are 32 long by construction.
+    private init(checked bytes: [UInt8]) {
         self.bytes = bytes
     }
 
     init(_ c: percept_hash) {
         var c = c
-        bytes = withUnsafeBytes(of: &c.bytes) { Array($0) }
+        self.init(checked: withUnsafeBytes(of: &c.bytes) { Array($0) })
+    }
+
+    /// Hash `index` (0..<8) of a C percept_pdq_dihedral.
+    init(dihedral c: percept_pdq_dihedral, index: Int) {
+        var c = c
+        let all = withUnsafeBytes(of: &c.hashes) { Array($0) }
+        self.init(checked: Array(all[(32 * index)..<(32 * index + 32)]))
     }
 
     var cValue: percept_hash {
@@ -66,35 +97,42 @@ public struct Hash256: Hashable, CustomStringConvertible {
         return c
     }
 
-    /// Parses Meta's 64-digit hex form.
+    /// Parses Meta's 64-digit hex form (either case); throws
+    /// PerceptError.invalidArgument for anything else.
     public init(hex: String) throws {
+        try ensureABI()
         var c = percept_hash()
         try check(percept_hash_from_hex(hex, &c))
         self.init(c)
     }
 
-    /// The 64-digit lowercase hex form.
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    /// The 64-digit lowercase hex form (as percept_hash_to_hex writes it;
+    /// computed here, so it needs no call into the library).
     public var hex: String {
-        var c = cValue
-        var buf = [CChar](repeating: 0, count: Int(PERCEPT_HASH_HEX_SIZE))
-        // Cannot fail: the buffer has PERCEPT_HASH_HEX_SIZE bytes.
-        _ = percept_hash_to_hex(&c, &buf, buf.count)
-        return String(cString: buf)
+        var text = [UInt8]()
+        text.reserveCapacity(64)
+        for byte in bytes {
+            text.append(Hash256.digits[Int(byte >> 4)])
+            text.append(Hash256.digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     public var description: String { hex }
 
-    /// Hamming distance, 0...256.
+    /// Hamming distance, 0...256 (as percept_hash_distance computes it).
     public func distance(to other: Hash256) -> Int {
-        var a = cValue
-        var b = other.cValue
-        var d: UInt32 = 0
-        _ = percept_hash_distance(&a, &b, &d)
-        return Int(d)
+        var bits = 0
+        for (a, b) in zip(bytes, other.bytes) {
+            bits += (a ^ b).nonzeroBitCount
+        }
+        return bits
     }
 }
 
-public struct PdqHash: Equatable {
+public struct PdqHash: Equatable, Sendable {
     public let hash: Hash256
     /// 0...100; below about 50 the hash is unreliable.
     public let quality: Int
@@ -105,15 +143,14 @@ public struct PdqHash: Equatable {
     }
 }
 
-public struct DihedralHashes: Equatable {
-    /// Original, rot90, rot180, rot270, flipX, flipY, flipPlus1, flipMinus1.
+public struct DihedralHashes: Equatable, Sendable {
+    /// Original, rot90, rot180, rot270, flipX, flipY, flipPlus1, flipMinus1
+    /// (always eight).
     public let hashes: [Hash256]
     public let quality: Int
 
     init(_ c: percept_pdq_dihedral) {
-        var c = c
-        let all = withUnsafeBytes(of: &c.hashes) { Array($0) }
-        hashes = (0..<8).map { Hash256(bytes: Array(all[(32 * $0)..<(32 * $0 + 32)])) }
+        hashes = (0..<8).map { Hash256(dihedral: c, index: $0) }
         quality = Int(c.quality)
     }
 
@@ -127,21 +164,60 @@ public struct DihedralHashes: Equatable {
 }
 
 /// Options for decoding, hashing, opening lists and matching; `Options()`
-/// holds the library's defaults.
-public struct Options {
+/// holds the library's defaults. Values out of range are not checked here
+/// (a setter cannot throw): the call that uses the options throws
+/// PerceptError.invalidArgument.
+public struct Options: Sendable {
+    /// Everything but the key, which is kept apart so that a wrong-length
+    /// key can be reported by the call that uses it.
     var c = percept_options()
 
+    /// The list producer's Ed25519 public key (32 bytes). When set, a list
+    /// must be signed by exactly this key (PerceptError.listUnsigned,
+    /// .listUntrustedSigner) and its checksum is always verified; nil (the
+    /// default): no signature required. A signature that is present is
+    /// checked either way (PerceptError.listBadSignature). A key that is
+    /// not 32 bytes makes the call using these options throw
+    /// PerceptError.invalidArgument.
+    public var trustedPublicKey: [UInt8]?
+
     public init() {
-        _ = percept_options_default(&c)
+        // With another ABI the struct may have another layout: leave it
+        // zeroed (invalid) and let the call using it throw abiMismatch.
+        if ABICheck.passed {
+            _ = percept_options_default(&c)
+        }
     }
 
+    /// The C struct, with the key; throws for a key that is not 32 bytes.
+    func cValue() throws -> percept_options {
+        var out = c
+        if let key = trustedPublicKey {
+            guard key.count == 32 else {
+                throw PerceptError.invalidArgument("a public key is 32 bytes, not \(key.count)")
+            }
+            withUnsafeMutableBytes(of: &out.trusted_public_key) { $0.copyBytes(from: key) }
+            out.require_signature = 1
+        } else {
+            // The C ABI refuses a key without require_signature and the
+            // reverse, so both fields are set together.
+            let zeros = [UInt8](repeating: 0, count: 32)
+            withUnsafeMutableBytes(of: &out.trusted_public_key) { $0.copyBytes(from: zeros) }
+            out.require_signature = 0
+        }
+        return out
+    }
+
+    /// 0...256. A value that does not fit a C uint32_t is stored as
+    /// UInt32.max, which the library refuses.
     public var threshold: Int {
         get { Int(c.threshold) }
-        set { c.threshold = UInt32(newValue) }
+        set { c.threshold = UInt32(exactly: newValue) ?? UInt32.max }
     }
+    /// 0...100, stored as `threshold` is.
     public var minQuality: Int {
         get { Int(c.min_quality) }
-        set { c.min_quality = UInt32(newValue) }
+        set { c.min_quality = UInt32(exactly: newValue) ?? UInt32.max }
     }
     public var maxPixels: UInt64 {
         get { c.max_pixels }
@@ -165,29 +241,9 @@ public struct Options {
         get { c.min_list_version }
         set { c.min_list_version = newValue }
     }
-    /// The list producer's Ed25519 public key (32 bytes). When set, a list
-    /// must be signed by exactly this key (PerceptError.listUnsigned,
-    /// .listUntrustedSigner) and its checksum is always verified; nil (the
-    /// default): no signature required. A signature that is present is
-    /// checked either way (PerceptError.listBadSignature).
-    public var trustedPublicKey: [UInt8]? {
-        get {
-            if c.require_signature == 0 { return nil }
-            var key = c.trusted_public_key
-            return withUnsafeBytes(of: &key) { Array($0) }
-        }
-        set {
-            // The C ABI refuses a key without require_signature and the
-            // reverse, so both fields are set together.
-            let key = newValue ?? [UInt8](repeating: 0, count: 32)
-            precondition(key.count == 32, "a public key is 32 bytes")
-            withUnsafeMutableBytes(of: &c.trusted_public_key) { $0.copyBytes(from: key) }
-            c.require_signature = newValue == nil ? 0 : 1
-        }
-    }
 }
 
-public struct MatchResult: Equatable {
+public struct MatchResult: Equatable, Sendable {
     public let verdict: Verdict
     public let exactFile: Bool
     /// nil when the exact-file digest decided.
@@ -196,11 +252,19 @@ public struct MatchResult: Equatable {
     public let bestId: UInt64
     public let bestEntry: UInt64
     public let bestDistance: Int
-    /// Index into DihedralHashes.hashes.
+    /// Index into DihedralHashes.hashes (0..<8).
     public let bestVariant: Int
 
-    init(_ c: percept_match_result) {
-        verdict = Verdict(rawValue: c.verdict) ?? .unreliable
+    /// Throws PerceptError.unexpectedResult for a verdict or variant these
+    /// bindings do not know (a newer library), rather than guessing.
+    init(_ c: percept_match_result) throws {
+        guard let verdict = Verdict(rawValue: c.verdict) else {
+            throw PerceptError.unexpectedResult("unknown verdict \(c.verdict) from the library")
+        }
+        guard c.best_variant < 8 else {
+            throw PerceptError.unexpectedResult("unknown dihedral variant \(c.best_variant) from the library")
+        }
+        self.verdict = verdict
         exactFile = c.exact_file != 0
         quality = c.quality < 0 ? nil : Int(c.quality)
         matchCount = c.match_count
@@ -212,35 +276,56 @@ public struct MatchResult: Equatable {
 }
 
 public enum Percept {
+    /// The C ABI version (PERCEPT_ABI_VERSION) these bindings were written
+    /// for. scripts/check-bindings.py checks that it equals the header's.
+    public static let bindingsABIVersion: UInt32 = 2
+
     /// The linked library's version.
     public static var version: String { String(cString: percept_version()) }
+    /// The linked library's ABI version.
     public static var abiVersion: UInt32 { percept_abi_version() }
+
+    /// Throws PerceptError.abiMismatch (naming both versions) unless the
+    /// linked library has the ABI these bindings were written for. Every
+    /// call checks this on first use; call it at start-up to fail early.
+    public static func checkABI() throws {
+        try ensureABI()
+    }
 
     /// Hashes pixels the app holds (e.g. a CGImage's bitmap data).
     public static func hash(pixels: UnsafeRawBufferPointer, width: Int, height: Int,
                             stride: Int, format: PixelFormat,
                             profile: Profile = .fullResolution) throws -> PdqHash {
+        try ensureABI()
+        let w = try uint32(width, "width")
+        let h = try uint32(height, "height")
+        guard stride >= 0 else { throw PerceptError.invalidArgument("stride \(stride) is negative") }
         var out = percept_pdq_hash()
         try check(percept_pdq_hash_pixels(
-            pixels.bindMemory(to: UInt8.self).baseAddress, pixels.count, UInt32(width),
-            UInt32(height), stride, format.cValue, profile.cValue, &out))
+            pixels.bindMemory(to: UInt8.self).baseAddress, pixels.count, w, h, stride,
+            format.cValue, profile.cValue, &out))
         return PdqHash(hash: Hash256(out.hash), quality: Int(out.quality))
     }
 
     public static func hashDihedral(pixels: UnsafeRawBufferPointer, width: Int, height: Int,
                                     stride: Int, format: PixelFormat,
                                     profile: Profile = .fullResolution) throws -> DihedralHashes {
+        try ensureABI()
+        let w = try uint32(width, "width")
+        let h = try uint32(height, "height")
+        guard stride >= 0 else { throw PerceptError.invalidArgument("stride \(stride) is negative") }
         var out = percept_pdq_dihedral()
         try check(percept_pdq_dihedral_pixels(
-            pixels.bindMemory(to: UInt8.self).baseAddress, pixels.count, UInt32(width),
-            UInt32(height), stride, format.cValue, profile.cValue, &out))
+            pixels.bindMemory(to: UInt8.self).baseAddress, pixels.count, w, h, stride,
+            format.cValue, profile.cValue, &out))
         return DihedralHashes(out)
     }
 
     /// Hashes an encoded image (JPEG, PNG, GIF, WebP, BMP, TIFF).
     public static func hash(encoded: Data, options: Options = Options()) throws -> PdqHash {
+        try ensureABI()
         var out = percept_pdq_hash()
-        var opts = options.c
+        var opts = try options.cValue()
         try encoded.withUnsafeBytes { raw in
             try check(percept_pdq_hash_encoded(
                 raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &opts, &out))
@@ -249,8 +334,9 @@ public enum Percept {
     }
 
     public static func hashDihedral(encoded: Data, options: Options = Options()) throws -> DihedralHashes {
+        try ensureABI()
         var out = percept_pdq_dihedral()
-        var opts = options.c
+        var opts = try options.cValue()
         try encoded.withUnsafeBytes { raw in
             try check(percept_pdq_dihedral_encoded(
                 raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &opts, &out))
@@ -261,25 +347,40 @@ public enum Percept {
 
 /// An opened known-hash list. Immutable and thread-safe; the native handle
 /// is freed in deinit, once.
-public final class Matcher {
+///
+/// `@unchecked Sendable`: the only state is the handle, set once in init
+/// and never changed; percept.h guarantees that any number of threads may
+/// use one percept_matcher at the same time without locking, and deinit
+/// (the only free) runs when no thread holds a reference any more.
+public final class Matcher: @unchecked Sendable {
     private let handle: OpaquePointer
 
     public init(path: String, options: Options = Options()) throws {
-        var opts = options.c
+        try ensureABI()
+        var opts = try options.cValue()
         var out: OpaquePointer?
         try check(percept_matcher_open_path(path, &opts, &out))
-        handle = out!
+        handle = try Matcher.opened(out)
     }
 
     /// From list bytes in memory (copied).
     public init(bytes: Data, options: Options = Options()) throws {
-        var opts = options.c
+        try ensureABI()
+        var opts = try options.cValue()
         var out: OpaquePointer?
         try bytes.withUnsafeBytes { raw in
             try check(percept_matcher_open_bytes(
                 raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &opts, &out))
         }
-        handle = out!
+        handle = try Matcher.opened(out)
+    }
+
+    /// The handle an open function returned with PERCEPT_STATUS_OK.
+    private static func opened(_ out: OpaquePointer?) throws -> OpaquePointer {
+        guard let handle = out else {
+            throw PerceptError.unexpectedResult("the library returned no matcher")
+        }
+        return handle
     }
 
     deinit {
@@ -309,29 +410,34 @@ public final class Matcher {
         try check(percept_matcher_verify_checksum(handle))
     }
 
+    /// One hash; pass quality 100 when unknown (0...100, else
+    /// PerceptError.invalidArgument).
     public func match(_ hash: PdqHash) throws -> MatchResult {
         var input = percept_pdq_hash()
         input.hash = hash.hash.cValue
-        input.quality = UInt32(hash.quality)
+        input.quality = try uint32(hash.quality, "quality")
         var out = percept_match_result()
         try check(percept_matcher_match_hash(handle, &input, &out))
-        return MatchResult(out)
+        return try MatchResult(out)
     }
 
     public func match(_ hashes: DihedralHashes) throws -> MatchResult {
         var input = hashes.cValue
         var out = percept_match_result()
         try check(percept_matcher_match_dihedral(handle, &input, &out))
-        return MatchResult(out)
+        return try MatchResult(out)
     }
 
     public func match(pixels: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int,
                       format: PixelFormat) throws -> MatchResult {
+        let w = try uint32(width, "width")
+        let h = try uint32(height, "height")
+        guard stride >= 0 else { throw PerceptError.invalidArgument("stride \(stride) is negative") }
         var out = percept_match_result()
         try check(percept_matcher_match_pixels(
-            handle, pixels.bindMemory(to: UInt8.self).baseAddress, pixels.count, UInt32(width),
-            UInt32(height), stride, format.cValue, &out))
-        return MatchResult(out)
+            handle, pixels.bindMemory(to: UInt8.self).baseAddress, pixels.count, w, h, stride,
+            format.cValue, &out))
+        return try MatchResult(out)
     }
 
     public func match(encoded: Data) throws -> MatchResult {
@@ -340,7 +446,7 @@ public final class Matcher {
             try check(percept_matcher_match_encoded(
                 handle, raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &out))
         }
-        return MatchResult(out)
+        return try MatchResult(out)
     }
 
     /// The label of list entry `entry` (e.g. MatchResult.bestEntry); "" when none.

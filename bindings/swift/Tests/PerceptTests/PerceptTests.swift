@@ -15,10 +15,25 @@ final class PerceptTests: XCTestCase {
     static let testdata = root.appendingPathComponent("testdata")
     static let reference = root.appendingPathComponent("../shared/reference/pdq")
 
-    func testVersions() {
+    func testVersions() throws {
         XCTAssertEqual(Percept.abiVersion, UInt32(PERCEPT_ABI_VERSION))
+        XCTAssertEqual(Percept.bindingsABIVersion, UInt32(PERCEPT_ABI_VERSION))
         XCTAssertEqual(Percept.version,
                        "\(PERCEPT_VERSION_MAJOR).\(PERCEPT_VERSION_MINOR).\(PERCEPT_VERSION_PATCH)")
+        try Percept.checkABI()
+        XCTAssertTrue(ABICheck.passed)
+    }
+
+    /// Compile-time: the value types and the matcher may cross threads.
+    func testSendable() {
+        func requireSendable<T: Sendable>(_: T.Type) {}
+        requireSendable(Matcher.self)
+        requireSendable(Options.self)
+        requireSendable(Hash256.self)
+        requireSendable(PdqHash.self)
+        requireSendable(DihedralHashes.self)
+        requireSendable(MatchResult.self)
+        requireSendable(PerceptError.self)
     }
 
     func testHashText() throws {
@@ -29,12 +44,77 @@ final class PerceptTests: XCTestCase {
         XCTAssertEqual(try Hash256(hex: hex.uppercased()), h)
         var flipped = h.bytes
         flipped[3] ^= 0x11
-        XCTAssertEqual(h.distance(to: Hash256(bytes: flipped)), 2)
+        let other = try Hash256(bytes: flipped)
+        XCTAssertEqual(h.distance(to: other), 2)
         XCTAssertThrowsError(try Hash256(hex: "abc")) { error in
             guard case PerceptError.invalidArgument = error else {
                 return XCTFail("\(error)")
             }
         }
+        // hex and distance are computed in Swift: they agree with the C ABI.
+        var a = h.cValue
+        var b = other.cValue
+        var buf = [CChar](repeating: 0, count: Int(PERCEPT_HASH_HEX_SIZE))
+        XCTAssertEqual(percept_hash_to_hex(&a, &buf, buf.count), PERCEPT_STATUS_OK)
+        XCTAssertEqual(String(cString: buf), h.hex)
+        var d: UInt32 = 0
+        XCTAssertEqual(percept_hash_distance(&a, &b, &d), PERCEPT_STATUS_OK)
+        XCTAssertEqual(Int(d), h.distance(to: other))
+        let zero = try Hash256(bytes: [UInt8](repeating: 0, count: 32))
+        let ones = try Hash256(bytes: [UInt8](repeating: 0xff, count: 32))
+        XCTAssertEqual(zero.distance(to: ones), 256)
+        XCTAssertEqual(ones.hex, String(repeating: "f", count: 64))
+    }
+
+    func testWrongLengthsThrow() throws {
+        for count in [0, 31, 33] {
+            XCTAssertThrowsError(try Hash256(bytes: [UInt8](repeating: 1, count: count))) { error in
+                guard case PerceptError.invalidArgument = error else { return XCTFail("\(error)") }
+            }
+        }
+        let listPath = Self.testdata.appendingPathComponent("sample-list.pcl").path
+        for count in [0, 31, 33] {
+            var options = Options()
+            options.trustedPublicKey = [UInt8](repeating: 1, count: count)
+            XCTAssertEqual(options.trustedPublicKey?.count, count)
+            XCTAssertThrowsError(try Matcher(path: listPath, options: options)) { error in
+                guard case PerceptError.invalidArgument = error else { return XCTFail("\(error)") }
+            }
+            XCTAssertThrowsError(try Percept.hash(encoded: Data("x".utf8), options: options)) { error in
+                guard case PerceptError.invalidArgument = error else { return XCTFail("\(error)") }
+            }
+        }
+        var options = Options()
+        options.threshold = -1
+        XCTAssertThrowsError(try Matcher(path: listPath, options: options)) { error in
+            guard case PerceptError.invalidArgument = error else { return XCTFail("\(error)") }
+        }
+        let m = try Matcher(path: listPath)
+        let own = try Hash256(hex: "9afab547e0024807a01a0072755240774aedd3b847edbfd046bd1f9842adfffa")
+        for quality in [-1, 101] {
+            XCTAssertThrowsError(try m.match(PdqHash(hash: own, quality: quality))) { error in
+                guard case PerceptError.invalidArgument = error else { return XCTFail("\(error)") }
+            }
+        }
+        let pixels = [UInt8](repeating: 0, count: 16 * 16 * 3)
+        XCTAssertThrowsError(try pixels.withUnsafeBytes {
+            try Percept.hash(pixels: $0, width: -16, height: 16, stride: 48, format: .rgb8)
+        })
+        XCTAssertThrowsError(try pixels.withUnsafeBytes {
+            try m.match(pixels: $0, width: 16, height: 16, stride: -48, format: .rgb8)
+        })
+    }
+
+    func testUnknownVerdictThrows() {
+        var c = percept_match_result()
+        c.verdict = 7
+        XCTAssertThrowsError(try MatchResult(c)) { error in
+            guard case PerceptError.unexpectedResult = error else { return XCTFail("\(error)") }
+        }
+        c.verdict = percept_verdict(PERCEPT_VERDICT_UNRELIABLE)
+        XCTAssertEqual(try MatchResult(c).verdict, .unreliable)
+        c.best_variant = 8
+        XCTAssertThrowsError(try MatchResult(c))
     }
 
     func testReferenceRows() throws {

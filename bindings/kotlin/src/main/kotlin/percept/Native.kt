@@ -1,6 +1,10 @@
 // The C ABI (include/percept.h) as JNA sees it. Internal: apps use the
 // classes in Percept.kt. Every declaration mirrors one header prototype;
 // scripts/check-bindings.py compares names and arities with the header.
+//
+// JNA finds the C functions by the names of PerceptLibrary's methods and
+// lays the structures out from their field names, by reflection: R8 and
+// ProGuard must keep them (bindings/kotlin/consumer-rules.pro).
 package percept
 
 import com.sun.jna.Library
@@ -9,6 +13,11 @@ import com.sun.jna.Pointer
 import com.sun.jna.Structure
 import com.sun.jna.ptr.IntByReference
 import com.sun.jna.ptr.PointerByReference
+import java.lang.ref.PhantomReference
+import java.lang.ref.ReferenceQueue
+import java.util.Collections
+import java.util.concurrent.ConcurrentHashMap
+import java.util.concurrent.atomic.AtomicBoolean
 
 @Structure.FieldOrder("hash", "quality")
 internal class PdqHashStruct : Structure() {
@@ -136,10 +145,41 @@ internal interface PerceptLibrary : Library {
     fun percept_testing_panic(): Int
 }
 
+/**
+ * The linked native library implements another C ABI than these bindings
+ * were written for: it reports [linked], they expect [expected]
+ * (`PERCEPT_ABI_VERSION` in percept.h). Calling it could corrupt memory, so
+ * no other call is made. Ship the library and the bindings from the same
+ * release.
+ */
+class PerceptAbiMismatchException(val expected: Int, val linked: Int) : IllegalStateException(
+    "percept ABI mismatch: the linked library has ABI version $linked, but these bindings " +
+        "expect ABI version $expected (PERCEPT_ABI_VERSION); ship libpercept and the " +
+        "Kotlin bindings from the same release"
+)
+
 internal object Lib {
-    /** Loaded from `jna.library.path` (or the app's native libraries on Android). */
-    val lib: PerceptLibrary by lazy {
+    /**
+     * Loaded from `jna.library.path` (or the app's native libraries on
+     * Android), without the ABI check: only for the version functions.
+     */
+    val unchecked: PerceptLibrary by lazy {
         com.sun.jna.Native.load("percept", PerceptLibrary::class.java)
+    }
+
+    /**
+     * The library, once its ABI version is known to be [Percept.ABI_VERSION].
+     * On a mismatch every access throws [PerceptAbiMismatchException] (a
+     * lazy value whose initialiser throws is tried again on the next access).
+     */
+    val lib: PerceptLibrary by lazy {
+        val loaded = unchecked
+        checkAbi(Percept.ABI_VERSION, loaded.percept_abi_version())
+        loaded
+    }
+
+    fun checkAbi(expected: Int, linked: Int) {
+        if (linked != expected) throw PerceptAbiMismatchException(expected, linked)
     }
 
     fun sizeT(value: Long) = SizeT(value)
@@ -160,4 +200,89 @@ internal object Lib {
 
     /** NUL-terminated UTF-8. */
     fun cString(text: String): ByteArray = text.toByteArray(Charsets.UTF_8) + 0
+}
+
+/**
+ * Frees native memory whose Kotlin owner was never closed, once the owner
+ * is unreachable. `java.lang.ref.Cleaner` where the runtime has it (Java 9+,
+ * Android API 33+); elsewhere (older Android) a [PhantomCleaner] does the
+ * same. The action must not reference the owner, or it never becomes
+ * unreachable.
+ */
+internal object NativeCleaner {
+    /** Runs its action at most once: on [clean], or after the owner is gone. */
+    interface Cleanable {
+        fun clean()
+    }
+
+    private val hasJdkCleaner: Boolean = try {
+        Class.forName("java.lang.ref.Cleaner")
+        true
+    } catch (e: Throwable) {
+        false
+    }
+
+    // Only touched when java.lang.ref.Cleaner exists, so that older Android
+    // never resolves the class.
+    private object Jdk {
+        val cleaner: java.lang.ref.Cleaner = java.lang.ref.Cleaner.create()
+
+        fun register(owner: Any, action: Runnable): Cleanable {
+            val cleanable = cleaner.register(owner, action)
+            return object : Cleanable {
+                override fun clean() = cleanable.clean()
+            }
+        }
+    }
+
+    private val fallback by lazy { PhantomCleaner("percept-cleaner") }
+
+    fun register(owner: Any, action: Runnable): Cleanable =
+        if (hasJdkCleaner) Jdk.register(owner, action) else fallback.register(owner, action)
+}
+
+/**
+ * A minimal `java.lang.ref.Cleaner` for runtimes without one: phantom
+ * references to the owners, and a daemon thread that runs the action of
+ * each owner the garbage collector found unreachable.
+ */
+internal class PhantomCleaner(threadName: String) {
+    private val queue = ReferenceQueue<Any>()
+    // Keeps the references reachable until they are cleaned (an unreachable
+    // reference is never enqueued).
+    private val pending: MutableSet<Ref> = Collections.newSetFromMap(ConcurrentHashMap<Ref, Boolean>())
+
+    private class Ref(
+        owner: Any,
+        queue: ReferenceQueue<Any>,
+        private val pending: MutableSet<Ref>,
+        private val action: Runnable
+    ) : PhantomReference<Any>(owner, queue), NativeCleaner.Cleanable {
+        private val done = AtomicBoolean(false)
+
+        override fun clean() {
+            if (done.compareAndSet(false, true)) {
+                pending.remove(this)
+                clear()
+                action.run()
+            }
+        }
+    }
+
+    init {
+        val thread = Thread({
+            while (true) {
+                try {
+                    (queue.remove() as Ref).clean()
+                } catch (e: Throwable) {
+                    // Keep cleaning; an action that fails must not stop the others.
+                }
+            }
+        }, threadName)
+        thread.isDaemon = true
+        thread.start()
+    }
+
+    fun register(owner: Any, action: Runnable): NativeCleaner.Cleanable =
+        Ref(owner, queue, pending, action).also { pending.add(it) }
 }

@@ -1,5 +1,7 @@
 // An idiomatic Kotlin API over the C ABI: values, enums, exceptions, and a
-// Matcher that is AutoCloseable and frees its native handle exactly once.
+// Matcher that is AutoCloseable and frees its native handle exactly once
+// (on close(), or through a Cleaner if it was never closed). The first call
+// checks the library's ABI version (PerceptAbiMismatchException).
 package percept
 
 import com.sun.jna.Memory
@@ -78,6 +80,10 @@ data class PdqHash(val hash: Hash256, val quality: Int)
 
 /** The hashes of all eight rotations/flips of an image, indexed by [Dihedral]. */
 data class DihedralHashes(val hashes: List<Hash256>, val quality: Int) {
+    init {
+        require(hashes.size == 8) { "an image has 8 dihedral hashes, not ${hashes.size}" }
+    }
+
     operator fun get(variant: Dihedral): Hash256 = hashes[variant.ordinal]
 }
 
@@ -225,29 +231,47 @@ data class MatchResult(
     val bestVariant: Dihedral
 ) {
     internal companion object {
+        /**
+         * Throws [IllegalStateException] for a verdict or variant these
+         * bindings do not know (a newer library), rather than guessing.
+         */
         fun of(s: MatchResultStruct) = MatchResult(
-            verdict = Verdict.values()[s.verdict],
+            verdict = Verdict.values().getOrNull(s.verdict)
+                ?: throw IllegalStateException("unknown verdict ${s.verdict} from the library"),
             exactFile = s.exact_file != 0,
             quality = if (s.quality < 0) null else s.quality,
             matchCount = s.match_count,
             bestId = s.best_id,
             bestEntry = s.best_entry,
             bestDistance = s.best_distance,
-            bestVariant = Dihedral.values()[s.best_variant]
+            bestVariant = Dihedral.values().getOrNull(s.best_variant)
+                ?: throw IllegalStateException("unknown dihedral variant ${s.best_variant} from the library")
         )
     }
 }
 
 /** PDQ hashing, and library facts. */
 object Percept {
-    /** The linked library's version, "MAJOR.MINOR.PATCH". */
-    val version: String get() = Lib.lib.percept_version()
+    /** The linked library's version, "MAJOR.MINOR.PATCH" (no ABI check). */
+    val version: String get() = Lib.unchecked.percept_version()
 
-    /** The linked library's ABI version. */
-    val abiVersion: Int get() = Lib.lib.percept_abi_version()
+    /** The linked library's ABI version (no ABI check). */
+    val abiVersion: Int get() = Lib.unchecked.percept_abi_version()
 
-    /** The ABI version these bindings were written for. */
+    /**
+     * The ABI version (PERCEPT_ABI_VERSION) these bindings were written for;
+     * scripts/check-bindings.py checks that it equals the header's.
+     */
     const val ABI_VERSION = 2
+
+    /**
+     * Loads the library and throws [PerceptAbiMismatchException] (naming
+     * both versions) unless its ABI is [ABI_VERSION]. Every call checks
+     * this on first use; call it at start-up to fail early.
+     */
+    fun checkAbi() {
+        Lib.lib
+    }
 
     fun hash(pixels: Pixels, profile: Profile = Profile.FULL_RESOLUTION): PdqHash {
         val out = PdqHashStruct()
@@ -291,17 +315,45 @@ object Percept {
 }
 
 /**
- * An opened known-hash list. Thread-safe: share one instance; [close] waits
- * for calls in progress, frees the native handle exactly once, and later
- * calls throw [IllegalStateException].
+ * A native matcher handle and its lock, apart from [Matcher] so that the
+ * Cleaner's action (this object) does not reference the Matcher. Calls hold
+ * the read lock; freeing takes the write lock, so it waits for calls in
+ * progress, even when the Matcher itself became unreachable during one.
  */
-class Matcher private constructor(handle: Pointer) : AutoCloseable {
+private class MatcherHandle(handle: Pointer) : Runnable {
     private var handle: Pointer? = handle
     private val lock = ReentrantReadWriteLock()
 
-    private fun <T> withHandle(body: (Pointer) -> T): T = lock.read {
+    fun <T> withPointer(body: (Pointer) -> T): T = lock.read {
         body(handle ?: throw IllegalStateException("Matcher is closed"))
     }
+
+    /** Frees the handle, once; later calls to [withPointer] throw. */
+    override fun run() {
+        val toFree = lock.write {
+            val h = handle
+            handle = null
+            h
+        }
+        if (toFree != null) {
+            Lib.lib.percept_matcher_free(toFree)
+            Matcher.freed.incrementAndGet()
+        }
+    }
+}
+
+/**
+ * An opened known-hash list. Thread-safe: share one instance; [close] waits
+ * for calls in progress, frees the native handle exactly once, and later
+ * calls throw [IllegalStateException]. A Matcher that is never closed is
+ * freed by a Cleaner after it becomes unreachable (close it anyway: the
+ * garbage collector may run late, and the list stays mapped until then).
+ */
+class Matcher private constructor(handle: Pointer) : AutoCloseable {
+    private val state = MatcherHandle(handle)
+    private val cleanable = NativeCleaner.register(this, state)
+
+    private fun <T> withHandle(body: (Pointer) -> T): T = state.withPointer(body)
 
     val info: ListInfo
         get() = withHandle { h ->
@@ -363,20 +415,17 @@ class Matcher private constructor(handle: Pointer) : AutoCloseable {
         String(buf, 0, buf.size - 1, Charsets.UTF_8)
     }
 
-    override fun close() {
-        val toFree = lock.write {
-            val h = handle
-            handle = null
-            h
-        }
-        if (toFree != null) Lib.lib.percept_matcher_free(toFree)
-    }
+    /** Frees the native handle; idempotent. */
+    override fun close() = cleanable.clean()
 
     companion object {
+        /** Native handles freed so far, by [close] or by the Cleaner (for tests). */
+        internal val freed = java.util.concurrent.atomic.AtomicLong()
+
         fun open(path: String, options: Options = Options.DEFAULT): Matcher {
             val out = PointerByReference()
             check(Lib.lib.percept_matcher_open_path(Lib.cString(path), options.toStruct(), out))
-            return Matcher(out.value)
+            return opened(out)
         }
 
         /** From list bytes held in memory (copied). */
@@ -385,8 +434,12 @@ class Matcher private constructor(handle: Pointer) : AutoCloseable {
             val memory = Lib.copy(bytes)
             check(Lib.lib.percept_matcher_open_bytes(
                 memory, Lib.sizeT(bytes.size.toLong()), options.toStruct(), out))
-            return Matcher(out.value)
+            return opened(out)
         }
+
+        /** The matcher for a handle an open function returned with [Status.OK]. */
+        private fun opened(out: PointerByReference): Matcher =
+            Matcher(out.value ?: throw IllegalStateException("the library returned no matcher"))
     }
 }
 

@@ -9,6 +9,7 @@ import java.io.File
 import java.nio.ByteBuffer
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
 import javax.imageio.ImageIO
 import kotlin.system.exitProcess
 
@@ -50,6 +51,42 @@ private fun readTable(file: File): List<Map<String, String>> {
     return lines.drop(1).map { line -> header.zip(line.split('\t')).toMap() }
 }
 
+/** Runs the garbage collector until [done] or [timeoutMs] passed; returns [done]. */
+private fun gcUntil(timeoutMs: Long, done: () -> Boolean): Boolean {
+    val end = System.currentTimeMillis() + timeoutMs
+    while (!done()) {
+        if (System.currentTimeMillis() > end) return false
+        System.gc()
+        Thread.sleep(20)
+    }
+    return true
+}
+
+/**
+ * Opens [n] matchers and drops them without close(), some after a call.
+ * A function of its own, so that no local of the caller keeps one alive.
+ */
+private fun openAndDrop(n: Int, list: File) {
+    val bytes = list.readBytes()
+    for (i in 0 until n) {
+        when (i % 3) {
+            0 -> Matcher.open(list.path)
+            1 -> Matcher.open(bytes).info
+            else -> Matcher.open(list.path).match(PdqHash(Hash256(ByteArray(32)), 100))
+        }
+    }
+}
+
+/** Opens a matcher and closes it twice; returns how many handles that freed. */
+private fun closeTwice(list: File): Long {
+    val m = Matcher.open(list.path)
+    val before = Matcher.freed.get()
+    m.close()
+    m.close()
+    expectThrows<IllegalStateException>("use after close") { m.info }
+    return Matcher.freed.get() - before
+}
+
 private val DIHEDRAL_COLUMNS = listOf(
     "dih_orig", "dih_rot90", "dih_rot180", "dih_rot270",
     "dih_flipx", "dih_flipy", "dih_flipplus1", "dih_flipminus1"
@@ -83,6 +120,43 @@ fun main(args: Array<String>) {
     test("versions") {
         check(Percept.abiVersion == Percept.ABI_VERSION) { "ABI ${Percept.abiVersion}" }
         check(Percept.version.matches(Regex("""\d+\.\d+\.\d+"""))) { "version ${Percept.version}" }
+    }
+
+    test("ABI check") {
+        Percept.checkAbi() // the linked library passes
+        Lib.checkAbi(Percept.ABI_VERSION, Percept.ABI_VERSION)
+        try {
+            Lib.checkAbi(2, 3)
+            check(false) { "ABI 3 for 2 accepted" }
+        } catch (e: PerceptAbiMismatchException) {
+            check(e.expected == 2 && e.linked == 3) { "fields ${e.expected} ${e.linked}" }
+            val message = e.message ?: ""
+            check(message.contains("library has ABI version 3") &&
+                message.contains("expect ABI version 2")) { "message: $message" }
+        }
+    }
+
+    test("wrong lengths and unknown values throw") {
+        for (size in listOf(0, 31, 33)) {
+            expectThrows<IllegalArgumentException>("hash of $size bytes") { Hash256(ByteArray(size)) }
+            expectThrows<IllegalArgumentException>("key of $size bytes") {
+                Options.DEFAULT.copy(trustedPublicKey = ByteArray(size))
+            }
+        }
+        val h = Hash256(ByteArray(32))
+        for (count in listOf(0, 7, 9)) {
+            expectThrows<IllegalArgumentException>("$count dihedral hashes") { DihedralHashes(List(count) { h }, 100) }
+        }
+        expectThrows<PerceptException.InvalidArgument>("quality -1") {
+            Matcher.open(File(testdata, "sample-list.pcl").path).use { it.match(PdqHash(h, -1)) }
+        }
+        val s = MatchResultStruct()
+        s.verdict = 7
+        expectThrows<IllegalStateException>("verdict 7") { MatchResult.of(s) }
+        s.verdict = 2
+        check(MatchResult.of(s).verdict == Verdict.UNRELIABLE) { "verdict 2" }
+        s.best_variant = 8
+        expectThrows<IllegalStateException>("variant 8") { MatchResult.of(s) }
     }
 
     test("hash text and distance") {
@@ -274,6 +348,40 @@ fun main(args: Array<String>) {
         m.close()
         m.close()
         expectThrows<IllegalStateException>("after close") { m.info }
+    }
+
+    test("the Cleaner frees matchers never closed") {
+        val n = 300
+        val before = Matcher.freed.get()
+        openAndDrop(n, listFile)
+        // Freed at all only if the cleaning action does not reference the Matcher.
+        check(gcUntil(20_000) { Matcher.freed.get() - before >= n }) {
+            "only ${Matcher.freed.get() - before} of $n unclosed matchers freed"
+        }
+        // close() frees once; the Cleaner does not free again.
+        val beforeClose = Matcher.freed.get()
+        val byClose = closeTwice(listFile)
+        check(byClose == 1L) { "close() twice freed $byClose handles" }
+        gcUntil(300) { false }
+        check(Matcher.freed.get() == beforeClose + 1) { "freed again: ${Matcher.freed.get() - beforeClose}" }
+        // The library works on.
+        Matcher.open(listFile.path).use { live ->
+            val r = live.matchEncoded(File(testdata, "images/waves-320x240-rot90.png").readBytes())
+            check(r.verdict == Verdict.MATCH) { "after cleaning: $r" }
+        }
+    }
+
+    test("fallback cleaner (runtimes without java.lang.ref.Cleaner)") {
+        val cleaner = PhantomCleaner("percept-test-cleaner")
+        val ran = AtomicInteger()
+        for (i in 0 until 100) cleaner.register(Any(), Runnable { ran.incrementAndGet() })
+        val kept = Any()
+        val cleanable = cleaner.register(kept, Runnable { ran.addAndGet(1000) })
+        check(gcUntil(20_000) { ran.get() == 100 }) { "fallback ran ${ran.get()} of 100" }
+        cleanable.clean()
+        cleanable.clean()
+        check(ran.get() == 1100) { "explicit clean: ${ran.get()}" }
+        check(kept.hashCode() == System.identityHashCode(kept)) { "kept alive until here" }
     }
 
     test("threads share one matcher") {
