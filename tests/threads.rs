@@ -4,6 +4,8 @@
 //! for it (`KnownHashSet::matches_batch`, the CLI's `--threads`).
 //!
 //! One test in its own binary, so that no other test's threads are counted.
+//! Threads are counted in /proc/self/task (Linux and Android).
+#![cfg(any(target_os = "linux", target_os = "android"))]
 
 use std::sync::Arc;
 
