@@ -24,6 +24,13 @@
 //! images collide with the filter. The filter is a pure function of the
 //! stored hashes and the key, so anyone holding the list can rebuild and
 //! compare it.
+//!
+//! Bit `i` of the filter is bit `i % 8` (least significant first) of byte
+//! `i / 8` of the stored words' little-endian bytes, which on a
+//! little-endian machine is bit `i % 64` of word `i / 64`. `bitvec` views
+//! the words as bytes: its `u64` store exists only on 64-bit targets, and
+//! the byte view gives the same bits on every target (32-bit Android too)
+//! without changing the list format.
 
 use bitvec::prelude::{BitSlice, Lsb0};
 use siphasher::sip::SipHasher13;
@@ -77,10 +84,11 @@ impl Prefilter {
     pub(crate) fn build(hashes: &[[u64; 4]], key: [u64; 2]) -> Self {
         let mut words = vec![0u64; words_for(hashes.len())];
         let lines = (words.len() / LINE_WORDS) as u64;
-        // Bits are addressed through `bitvec` when building and probing;
-        // measured against plain word operations (benches/index.rs,
-        // `probe_bitvec` vs `probe_words`), it costs nothing measurable.
-        let bits = BitSlice::<u64, Lsb0>::from_slice_mut(&mut words);
+        // Bits are addressed through `bitvec` (over the bytes, see the
+        // module docs) when building and probing; measured against plain
+        // word operations (benches/index.rs, `probe_bitvec` vs
+        // `probe_words`), it costs nothing measurable.
+        let bits = BitSlice::<u8, Lsb0>::from_slice_mut(bytemuck::cast_slice_mut(&mut words));
         for h in hashes {
             for b in 0..BLOCKS {
                 let (line, mut pos, step) = locate(key, b, block_key(h, b), lines);
@@ -110,7 +118,7 @@ impl Prefilter {
             return true; // a malformed filter can only cost time, never a match
         };
         for _ in 0..BITS_PER_PROBE {
-            if w[(pos / 64) as usize] & (1u64 << (pos % 64)) == 0 {
+            if u64::from_le(w[(pos / 64) as usize]) & (1u64 << (pos % 64)) == 0 {
                 return false;
             }
             pos = (pos + step) % LINE_BITS;
@@ -123,7 +131,7 @@ impl Prefilter {
     pub(crate) fn may_contain_near(&self, q: &[u64; 4], radius: u32) -> bool {
         let words = self.words.as_slice();
         let lines = (words.len() / LINE_WORDS) as u64;
-        let bits = BitSlice::<u64, Lsb0>::from_slice(words);
+        let bits = BitSlice::<u8, Lsb0>::from_slice(bytemuck::cast_slice(words));
         (0..BLOCKS).any(|b| {
             within(radius, block_key(q, b), &mut |k| {
                 let (line, mut pos, step) = locate(self.key, b, k, lines);
@@ -256,6 +264,33 @@ mod tests {
                 assert!(f.may_contain_near(&q, radius), "hash {i} radius {radius}");
             }
         }
+    }
+
+    #[test]
+    fn bits_keep_the_list_format_layout() {
+        // The stored words must not depend on how `bitvec` addresses them:
+        // bit i is bit i % 64 of little-endian word i / 64, as in list files
+        // written before the byte view.
+        let mut s = 0x7777_0000_1234_abcd;
+        let hashes: Vec<[u64; 4]> = (0..700)
+            .map(|_| [rng(&mut s), rng(&mut s), rng(&mut s), rng(&mut s)])
+            .collect();
+        let key = [3, 5];
+        let f = Prefilter::build(&hashes, key);
+        let mut expect = vec![0u64; words_for(hashes.len())];
+        let lines = (expect.len() / LINE_WORDS) as u64;
+        for h in &hashes {
+            for b in 0..BLOCKS {
+                let (line, mut pos, step) = locate(key, b, block_key(h, b), lines);
+                for _ in 0..BITS_PER_PROBE {
+                    let i = line * LINE_BITS + pos;
+                    expect[(i / 64) as usize] |= 1u64 << (i % 64);
+                    pos = (pos + step) % LINE_BITS;
+                }
+            }
+        }
+        let expect: Vec<u64> = expect.into_iter().map(u64::to_le).collect();
+        assert_eq!(f.words.as_slice(), &expect[..]);
     }
 
     #[test]
