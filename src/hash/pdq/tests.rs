@@ -64,7 +64,7 @@ fn luma_coefficients_are_the_double_literals_rounded_once() {
 fn hash_luma_equals_hash_of_pixels() {
     for (w, h) in [(640usize, 480usize), (97, 203), (64, 64), (4, 9)] {
         let px: Vec<u8> = (0..w * h * 3)
-            .map(|i| ((i * 2654435761usize) >> 11) as u8 ^ (i / (3 * w)) as u8)
+            .map(|i| (i.wrapping_mul(2654435761usize) >> 11) as u8 ^ (i / (3 * w)) as u8)
             .collect();
         let view = PixelView::packed(&px, w as u32, h as u32, PixelFormat::Rgb8).unwrap();
         let luma: Vec<f32> = px
