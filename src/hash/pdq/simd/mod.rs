@@ -102,11 +102,7 @@ pub(crate) trait Lanes: Copy {
         lanes: &mut [f32],
         scratch: &mut [f32],
     ) {
-        let stride = lanes.len() / LANES;
-        for (k, row) in rows.iter().enumerate() {
-            self.luma_rgb8(row, bpp, rgb, &mut scratch[k * stride..][..cols]);
-        }
-        self.rows_to_lanes(scratch, stride, lanes);
+        luma_rgb8_lanes_via_rows(self, rows, bpp, rgb, cols, lanes, scratch);
     }
 
     /// Blocks of outputs in lane layout into rows, see
@@ -184,6 +180,24 @@ pub(crate) trait Lanes: Copy {
     ) {
         kernels::vertical_sampled(self, ring, steps, full, sums, out);
     }
+}
+
+/// [`Lanes::luma_rgb8_lanes`] through rows of luma: each row's luma into
+/// `scratch` ([`Lanes::luma_rgb8`]), then the band into lane layout.
+pub(crate) fn luma_rgb8_lanes_via_rows<L: Lanes>(
+    l: L,
+    rows: &[&[u8]; LANES],
+    bpp: usize,
+    rgb: [usize; 3],
+    cols: usize,
+    lanes: &mut [f32],
+    scratch: &mut [f32],
+) {
+    let stride = lanes.len() / LANES;
+    for (k, row) in rows.iter().enumerate() {
+        l.luma_rgb8(row, bpp, rgb, &mut scratch[k * stride..][..cols]);
+    }
+    l.rows_to_lanes(scratch, stride, lanes);
 }
 
 /// [`luma_rgb`] over a row. The common layouts get a loop with constant

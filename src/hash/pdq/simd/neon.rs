@@ -18,7 +18,7 @@
 
 use std::arch::aarch64::*;
 
-use super::{luma_rgb8_scalar, Lanes, LANES};
+use super::{luma_rgb8_lanes_via_rows, luma_rgb8_scalar, Lanes, LANES};
 use crate::hash::pdq::luma::{LUMA_FROM_B, LUMA_FROM_G, LUMA_FROM_R};
 
 /// NEON is baseline on aarch64: constructing this needs no check.
@@ -335,12 +335,11 @@ impl Lanes for Neon {
         lanes: &mut [f32],
         scratch: &mut [f32],
     ) {
-        by_layout!(bpp, rgb, luma_lanes(rows, cols, lanes), {
-            let stride = lanes.len() / LANES;
-            for (k, row) in rows.iter().enumerate() {
-                luma_rgb8_scalar(row, bpp, rgb, &mut scratch[k * stride..][..cols]);
-            }
-            self.rows_to_lanes(scratch, stride, lanes);
-        })
+        by_layout!(
+            bpp,
+            rgb,
+            luma_lanes(rows, cols, lanes),
+            luma_rgb8_lanes_via_rows(self, rows, bpp, rgb, cols, lanes, scratch)
+        )
     }
 }
