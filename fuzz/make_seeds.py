@@ -50,6 +50,7 @@ def main():
     put("decode_hash", "cmyk.jpg", cmyk.getvalue())
     put("decode_hash", "small.gif", image("P", (10, 7), "GIF"))
     put("decode_hash", "small.webp", image("RGB", (10, 7), "WEBP", lossless=True))
+    put("decode_hash", "lossy.webp", image("RGB", (40, 30), "WEBP", quality=80))
     put("decode_hash", "small.bmp", image("RGB", (6, 4), "BMP"))
     put("decode_hash", "small.tif", image("RGB", (6, 4), "TIFF"))
     shutil.copy(os.path.join(ROOT, "testdata/images/tiny-4x4.png"), os.path.join(SEEDS, "decode_hash"))

@@ -387,7 +387,8 @@ typedef struct percept_match_result {
 #define PERCEPT_STATUS_NULL_ARGUMENT 1
 
 /**
- * An argument is out of range: zero or inconsistent image dimensions, a
+ * An argument is out of range: zero or inconsistent image dimensions (also
+ * an encoded image whose header has a zero side, in every format), a
  * stride smaller than a row, a pixel buffer shorter than the image, a hex
  * string that is not 64 hex digits, an option out of range, an entry index
  * past the end of the list.
@@ -408,18 +409,24 @@ typedef struct percept_match_result {
 
 /**
  * Encoded bytes are in no supported image format (JPEG, PNG, GIF, WebP,
- * BMP, TIFF), or a pixel format value is not one this library knows.
+ * BMP, TIFF), or a pixel format value is not one this library knows. A
+ * recognised format that is not decoded here (HEIF/HEIC, AVIF, JPEG XL,
+ * SVG, ICO, PSD, JPEG 2000, ...) or an unsupported feature of a supported
+ * one (arithmetic-coded JPEG, ...) is named in the last error message:
+ * decode such an image with the platform's decoder and pass the pixels.
  */
 #define PERCEPT_STATUS_UNSUPPORTED_FORMAT 10
 
 /**
  * The image exceeds a decoding limit of `percept_options` (pixels, side,
- * decoder memory, input bytes). Nothing large was allocated.
+ * decoder memory including the metadata the decoder keeps, input bytes),
+ * named in the last error message. Nothing large was allocated.
  */
 #define PERCEPT_STATUS_IMAGE_TOO_LARGE 11
 
 /**
- * The image is in a supported format but its data is corrupt or truncated.
+ * The image is in a supported format but its data is corrupt or truncated
+ * (also: a JPEG whose scan data is too short for the frame it claims).
  */
 #define PERCEPT_STATUS_DECODE_FAILED 12
 

@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 seconds="${1:-30}"
-targets="${FUZZ_TARGETS:-decode_hash pixel_view list_file hex importers ffi}"
+targets="${FUZZ_TARGETS:-decode_hash decode_budget pixel_view list_file hex importers ffi}"
 scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 export RUSTC_BOOTSTRAP=1
@@ -19,7 +19,10 @@ for t in $targets; do
   echo "== fuzz $t for ${seconds}s"
   # -rss_limit_mb: a run above 2 GiB is a finding (the decode target caps
   # images at 4 Mi pixels / 64 MiB); -timeout: a single input over 10 s is too.
-  if ! cargo fuzz run "$t" "$scratch/$t" "seeds/$t" -- \
+  # The decode targets also start from the generated hostile corpus.
+  extra=()
+  if [ "$t" = decode_hash ]; then extra=(seeds/decode_budget); fi
+  if ! cargo fuzz run "$t" "$scratch/$t" "seeds/$t" "${extra[@]}" -- \
     -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
     >"$scratch/$t.log" 2>&1; then
     tail -n 60 "$scratch/$t.log" >&2

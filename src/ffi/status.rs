@@ -17,7 +17,8 @@ pub type percept_status = i32;
 pub const PERCEPT_STATUS_OK: percept_status = 0;
 /// A pointer argument that must not be NULL was NULL. Nothing was written.
 pub const PERCEPT_STATUS_NULL_ARGUMENT: percept_status = 1;
-/// An argument is out of range: zero or inconsistent image dimensions, a
+/// An argument is out of range: zero or inconsistent image dimensions (also
+/// an encoded image whose header has a zero side, in every format), a
 /// stride smaller than a row, a pixel buffer shorter than the image, a hex
 /// string that is not 64 hex digits, an option out of range, an entry index
 /// past the end of the list.
@@ -29,12 +30,18 @@ pub const PERCEPT_STATUS_BUFFER_TOO_SMALL: percept_status = 3;
 /// A file could not be read (missing, no permission, I/O error).
 pub const PERCEPT_STATUS_IO_ERROR: percept_status = 4;
 /// Encoded bytes are in no supported image format (JPEG, PNG, GIF, WebP,
-/// BMP, TIFF), or a pixel format value is not one this library knows.
+/// BMP, TIFF), or a pixel format value is not one this library knows. A
+/// recognised format that is not decoded here (HEIF/HEIC, AVIF, JPEG XL,
+/// SVG, ICO, PSD, JPEG 2000, ...) or an unsupported feature of a supported
+/// one (arithmetic-coded JPEG, ...) is named in the last error message:
+/// decode such an image with the platform's decoder and pass the pixels.
 pub const PERCEPT_STATUS_UNSUPPORTED_FORMAT: percept_status = 10;
 /// The image exceeds a decoding limit of `percept_options` (pixels, side,
-/// decoder memory, input bytes). Nothing large was allocated.
+/// decoder memory including the metadata the decoder keeps, input bytes),
+/// named in the last error message. Nothing large was allocated.
 pub const PERCEPT_STATUS_IMAGE_TOO_LARGE: percept_status = 11;
-/// The image is in a supported format but its data is corrupt or truncated.
+/// The image is in a supported format but its data is corrupt or truncated
+/// (also: a JPEG whose scan data is too short for the frame it claims).
 pub const PERCEPT_STATUS_DECODE_FAILED: percept_status = 12;
 /// The list is not a percept list, or is truncated or structurally broken:
 /// fetch it again.
@@ -176,10 +183,17 @@ impl From<InputError> for Failure {
             InputError::TooLarge(_) => Failure::new(PERCEPT_STATUS_IMAGE_TOO_LARGE, e.to_string()),
             // The decoder's own words may quote the input (a format hint can
             // be a file name, a chunk's text): fixed text instead.
-            InputError::UnsupportedFormat(_) => Failure::new(
+            // The format's name is fixed text from the sniffer; the
+            // decoder's detail is left out.
+            InputError::UnsupportedFormat { format, .. } => Failure::new(
                 PERCEPT_STATUS_UNSUPPORTED_FORMAT,
-                "unsupported or unrecognised image format",
+                format!(
+                    "{format} is not supported: decode it with the platform's image decoder and pass the pixels"
+                ),
             ),
+            InputError::UnrecognisedFormat => {
+                Failure::new(PERCEPT_STATUS_UNSUPPORTED_FORMAT, e.to_string())
+            }
             InputError::Decode(_) => Failure::new(
                 PERCEPT_STATUS_DECODE_FAILED,
                 "the image data is corrupt or truncated",
@@ -297,7 +311,10 @@ mod tests {
         let f = Failure::from(InputError::Decode("chunk text: secret".into()));
         assert_eq!(f.status, PERCEPT_STATUS_DECODE_FAILED);
         assert!(!f.message.contains("secret"));
-        let f = Failure::from(InputError::UnsupportedFormat(Some("secret.xyz".into())));
+        let f = Failure::from(InputError::UnsupportedFormat {
+            format: "HEIF/HEIC",
+            detail: Some("secret.xyz".into()),
+        });
         assert_eq!(f.status, PERCEPT_STATUS_UNSUPPORTED_FORMAT);
         assert!(!f.message.contains("secret"));
         let png = std::fs::read(

@@ -9,7 +9,9 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 
 use super::error::{InputError, LimitExceeded};
 use super::fast_jpeg::{self, JpegScaling};
+use super::sniff::{self, Identified};
 use super::view::{PixelFormat, PixelView};
+use super::{header, jpeg, png};
 
 /// Limits applied while decoding. Construct with `DecodeLimits::default()`
 /// and adjust fields; new fields may be added.
@@ -91,7 +93,7 @@ impl Orientation {
         }
     }
 
-    fn from_image(o: image::metadata::Orientation) -> Self {
+    pub(crate) fn from_image(o: image::metadata::Orientation) -> Self {
         use image::metadata::Orientation as O;
         match o {
             O::NoTransforms => Orientation::Normal,
@@ -116,20 +118,6 @@ pub enum SourceFormat {
     WebP,
     Bmp,
     Tiff,
-}
-
-impl SourceFormat {
-    fn from_image(f: ImageFormat) -> Option<Self> {
-        Some(match f {
-            ImageFormat::Jpeg => SourceFormat::Jpeg,
-            ImageFormat::Png => SourceFormat::Png,
-            ImageFormat::Gif => SourceFormat::Gif,
-            ImageFormat::WebP => SourceFormat::WebP,
-            ImageFormat::Bmp => SourceFormat::Bmp,
-            ImageFormat::Tiff => SourceFormat::Tiff,
-            _ => return None,
-        })
-    }
 }
 
 /// Decoded pixels, owned, in one of three 8-bit layouts: `Gray8` for
@@ -215,6 +203,18 @@ pub fn read_file_limited(path: &Path, max: u64) -> Result<Vec<u8>, InputError> {
 }
 
 /// Decodes an encoded image held in memory.
+///
+/// The format is recognised from the content. Sizes are the decoder's own
+/// reading of the header, checked against `options.limits` before any
+/// pixel buffer is allocated, together with an estimate of the decode's
+/// peak memory (pixels, working buffers and the metadata the decoder
+/// keeps); metadata the hash does not need is skipped where the decoder
+/// allows it. Errors fall into one class per cause in every format:
+/// [`InputError::InvalidDimensions`] for a zero side,
+/// [`InputError::TooLarge`] naming the limit, [`InputError::Decode`] for
+/// corrupt or truncated data, [`InputError::UnsupportedFormat`] naming a
+/// recognised format percept does not decode, and
+/// [`InputError::UnrecognisedFormat`].
 pub fn decode_bytes(bytes: &[u8], options: &DecodeOptions) -> Result<DecodedImage, InputError> {
     let limits = &options.limits;
     if bytes.len() as u64 > limits.max_input_bytes {
@@ -223,130 +223,303 @@ pub fn decode_bytes(bytes: &[u8], options: &DecodeOptions) -> Result<DecodedImag
             max: limits.max_input_bytes,
         }));
     }
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(InputError::Io)?;
-    let format = reader.format().ok_or(InputError::UnsupportedFormat(None))?;
-    let source = SourceFormat::from_image(format)
-        .ok_or_else(|| InputError::UnsupportedFormat(Some(format!("{format:?}"))))?;
+    let source = match sniff::identify(bytes) {
+        Identified::Supported(f) => f,
+        Identified::Unsupported(name) => {
+            return Err(InputError::UnsupportedFormat {
+                format: name,
+                detail: None,
+            })
+        }
+        Identified::Unknown => return Err(InputError::UnrecognisedFormat),
+    };
+    let decoded = match source {
+        SourceFormat::Jpeg => decode_jpeg(bytes, options),
+        SourceFormat::Png => decode_png(bytes, options),
+        other => decode_other(bytes, other, options),
+    };
+    let decoded = decoded.map_err(|e| classify(e, source, bytes, limits))?;
+    finish(decoded, source, options)
+}
 
-    // Dimensions straight from the header, before any decoder runs: a tiny
-    // file claiming a huge canvas is refused here whatever the decoder
-    // would have done with it.
-    if let Ok(size) = imagesize::blob_size(bytes) {
-        let side = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
-        let (w, h) = (side(size.width), side(size.height));
-        check_size(w, h, limits)?;
-        // A progressive JPEG holds every coefficient until its last scan:
-        // refuse one too big for that from the header alone (the decoder
-        // would first need valid tables to say so itself).
-        if source == SourceFormat::Jpeg && jpeg_is_progressive(bytes) {
-            let peak = peak_bytes(0, w, h, image::ColorType::Rgb8, true)
-                .saturating_add(w as u64 * h as u64 * 3);
-            if peak > limits.max_alloc_bytes {
-                return Err(InputError::TooLarge(LimitExceeded::Memory {
-                    bytes: peak,
-                    max: limits.max_alloc_bytes,
-                }));
+/// Pixels as a format's decoder hands them on, before orientation.
+struct Pixels {
+    pixels: Vec<u8>,
+    width: u32,
+    height: u32,
+    format: PixelFormat,
+    orientation: Orientation,
+    downscale: u8,
+}
+
+/// A decoder's refusal, put in the class of its cause, the same in every
+/// format whatever words the decoder used: a header with a zero side is
+/// invalid dimensions; one over the side or pixel limit is that limit.
+fn classify(
+    e: InputError,
+    source: SourceFormat,
+    bytes: &[u8],
+    limits: &DecodeLimits,
+) -> InputError {
+    match e {
+        InputError::Decode(_)
+        | InputError::UnsupportedFormat { .. }
+        | InputError::TooLarge(LimitExceeded::Decoder) => match header::size(source, bytes) {
+            Some((w, h)) if w == 0 || h == 0 => InputError::InvalidDimensions {
+                width: w,
+                height: h,
+            },
+            Some((w, h)) => {
+                let side = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+                check_size(side(w), side(h), limits).err().unwrap_or(e)
             }
+            None => e,
+        },
+        other => other,
+    }
+}
+
+/// Memory for undoing the EXIF orientation: a rotation makes a new buffer.
+fn orientation_bytes(options: &DecodeOptions, orientation: Orientation, pixel_bytes: u64) -> u64 {
+    if options.apply_orientation && orientation != Orientation::Normal {
+        pixel_bytes
+    } else {
+        0
+    }
+}
+
+fn decode_jpeg(bytes: &[u8], options: &DecodeOptions) -> Result<Pixels, InputError> {
+    let limits = &options.limits;
+    let layout = jpeg::Layout::parse(bytes);
+    // The decoder copies application segments while reading the header:
+    // refuse before it does if they alone are over the budget.
+    check_memory(layout.metadata_bytes, limits)?;
+    let plan = jpeg::plan(bytes, &layout)?;
+    let (width, height) = (plan.width, plan.height);
+    check_size_nonzero(width, height, limits)?;
+    let scaled = fast_jpeg::plan(options.jpeg_scaling, bytes, width, height);
+    let rotation = orientation_bytes(options, plan.orientation, width as u64 * height as u64 * 4);
+    // A scaled decode needs less memory; the full decode is checked again
+    // below before it runs, should the scaled one fail.
+    jpeg::check_structure(bytes, &layout)?;
+    let first_peak = scaled.map_or(plan.peak_bytes, |p| p.peak_bytes);
+    check_memory(first_peak.saturating_add(rotation), limits)?;
+    // The fast profile falls back to the full decode whenever the scaled
+    // decoder refuses the file, so it never rejects what the exact profile
+    // accepts; `downscale` then says 1.
+    if let Some(scaled_plan) = scaled {
+        if let Ok(image) = fast_jpeg::decode_scaled(bytes, scaled_plan, width, height, limits) {
+            let (w, h) = (image.width(), image.height());
+            let (pixels, format) = into_pixels(image);
+            return Ok(Pixels {
+                pixels,
+                width: w,
+                height: h,
+                format,
+                orientation: plan.orientation,
+                downscale: scaled_plan.denominator,
+            });
         }
     }
+    check_memory(plan.peak_bytes.saturating_add(rotation), limits)?;
+    let orientation = plan.orientation;
+    let d = jpeg::decode(plan)?;
+    Ok(Pixels {
+        pixels: d.pixels,
+        width: d.width,
+        height: d.height,
+        format: d.format,
+        orientation,
+        downscale: 1,
+    })
+}
 
+fn decode_png(bytes: &[u8], options: &DecodeOptions) -> Result<Pixels, InputError> {
+    let limits = &options.limits;
+    let plan = png::plan(bytes, limits, |w, h| check_size_nonzero(w, h, limits))?;
+    let (width, height, orientation) = (plan.width, plan.height, plan.orientation);
+    let rotation = orientation_bytes(options, orientation, width as u64 * height as u64 * 4);
+    check_memory(plan.peak_bytes.saturating_add(rotation), limits)?;
+    let (pixels, format) = png::decode(plan)?;
+    Ok(Pixels {
+        pixels,
+        width,
+        height,
+        format,
+        orientation,
+        downscale: 1,
+    })
+}
+
+/// GIF (first frame), WebP, BMP and TIFF through the `image` crate's
+/// decoders, whose header parsing gives the sizes checked.
+fn decode_other(
+    bytes: &[u8],
+    source: SourceFormat,
+    options: &DecodeOptions,
+) -> Result<Pixels, InputError> {
+    let limits = &options.limits;
+    let format = match source {
+        SourceFormat::Gif => ImageFormat::Gif,
+        SourceFormat::WebP => ImageFormat::WebP,
+        SourceFormat::Bmp => ImageFormat::Bmp,
+        _ => ImageFormat::Tiff,
+    };
+    // The GIF decoder keeps ICC profile and XMP extensions while reading
+    // the header: refuse before it does if they would not fit (their
+    // buffers grow by doubling: charged three times their size).
+    let metadata = match source {
+        SourceFormat::Gif => gif_metadata_bytes(bytes).saturating_mul(3),
+        _ => 0,
+    };
+    check_memory(metadata, limits)?;
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut image_limits = image::Limits::default();
     image_limits.max_image_width = Some(limits.max_side);
     image_limits.max_image_height = Some(limits.max_side);
     image_limits.max_alloc = Some(limits.max_alloc_bytes);
     reader.limits(image_limits);
-
     let mut decoder = reader.into_decoder().map_err(map_image_error)?;
     let (width, height) = decoder.dimensions();
-    let full_peak = peak_bytes(
+    check_size_nonzero(width, height, limits)?;
+    // A broken EXIF block is not a reason to refuse the pixels. WebP's is
+    // read in place (the decoder would copy the whole chunk, of any size);
+    // GIF and BMP carry none; TIFF's is a tag of the image's own IFD.
+    let orientation = match source {
+        SourceFormat::WebP => webp_orientation(bytes),
+        SourceFormat::Tiff => decoder
+            .orientation()
+            .map(Orientation::from_image)
+            .unwrap_or_default(),
+        _ => Orientation::Normal,
+    };
+    let pixels = width as u64 * height as u64;
+    let peak = peak_bytes(
         decoder.total_bytes(),
         width,
         height,
         decoder.color_type(),
-        source == SourceFormat::Jpeg && jpeg_is_progressive(bytes),
-    );
-    let scaled = match source {
-        SourceFormat::Jpeg => fast_jpeg::plan(options.jpeg_scaling, bytes, width, height),
-        _ => None,
-    };
-    // A scaled decode needs less memory; the full decode is checked again
-    // below before it runs, should the scaled one fail.
-    check_dimensions(
+        source,
+    )
+    .saturating_add(orientation_bytes(options, orientation, pixels * 4))
+    .saturating_add(metadata);
+    check_memory(peak, limits)?;
+    let image = DynamicImage::from_decoder(decoder).map_err(map_image_error)?;
+    let (width, height) = (image.width(), image.height());
+    let (pixels, format) = into_pixels(image);
+    Ok(Pixels {
+        pixels,
         width,
         height,
-        scaled.map_or(full_peak, |plan| plan.peak_bytes),
-        limits,
-    )?;
-    // A broken EXIF block is not a reason to refuse the pixels.
-    let orientation = decoder
-        .orientation()
-        .map(Orientation::from_image)
-        .unwrap_or_default();
-    // The JPEG decoder fills a cut-off scan with grey instead of failing:
-    // a file that ends before its end-of-image marker is refused here, as
-    // libjpeg-based tools report it, rather than hashed as a different image.
-    if source == SourceFormat::Jpeg && !jpeg_is_complete(bytes) {
-        return Err(InputError::Decode(
-            "truncated JPEG (no end-of-image marker after the scan data)".into(),
-        ));
-    }
-    // The fast profile falls back to the full decode whenever the scaled
-    // decoder refuses the file, so it never rejects what the exact profile
-    // accepts; `downscale` then says 1.
-    let scaled_image = scaled.and_then(|plan| {
-        fast_jpeg::decode_scaled(bytes, plan, width, height, limits)
-            .ok()
-            .map(|image| (image, plan.denominator))
-    });
-    let (mut image, downscale) = match scaled_image {
-        Some(done) => done,
-        None => {
-            check_dimensions(width, height, full_peak, limits)?;
-            (
-                DynamicImage::from_decoder(decoder).map_err(map_image_error)?,
-                1,
-            )
-        }
-    };
-    let (width, height) = (image.width(), image.height());
+        format,
+        orientation,
+        downscale: 1,
+    })
+}
 
-    let applied = options.apply_orientation && orientation != Orientation::Normal;
-    if applied {
-        image.apply_orientation(to_image_orientation(orientation));
+/// The orientation in a WebP file's EXIF chunk, read from the file's bytes
+/// (chunks walked by their sizes, linear in the file).
+fn webp_orientation(bytes: &[u8]) -> Orientation {
+    let mut at = 12usize;
+    while let Some(head) = bytes.get(at..at + 8) {
+        let len = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as usize;
+        let body = at + 8;
+        if &head[..4] == b"EXIF" {
+            let end = body.saturating_add(len).min(bytes.len());
+            return bytes
+                .get(body..end)
+                .and_then(image::metadata::Orientation::from_exif_chunk)
+                .map(Orientation::from_image)
+                .unwrap_or_default();
+        }
+        at = body.saturating_add(len).saturating_add(len & 1);
     }
-    let (pixels, format) = into_pixels(image, is_grey_png(bytes, source));
-    let (width, height) = if applied && orientation_swaps_sides(orientation) {
-        (height, width)
+    Orientation::Normal
+}
+
+/// Bytes of ICC profile and XMP application extensions before a GIF's
+/// first image, walking its blocks by their lengths (linear in the file).
+fn gif_metadata_bytes(b: &[u8]) -> u64 {
+    let Some(&flags) = b.get(10) else { return 0 };
+    let mut at = 13
+        + if flags & 0x80 != 0 {
+            3usize << ((flags & 7) + 1)
+        } else {
+            0
+        };
+    let mut total = 0u64;
+    while let (Some(&0x21), Some(&label)) = (b.get(at), b.get(at + 1)) {
+        at += 2;
+        let mut first = true;
+        let mut kept = false;
+        // Sub-blocks: a length byte, then that many bytes; 0 ends them.
+        while let Some(&len) = b.get(at) {
+            at += 1;
+            if len == 0 {
+                break;
+            }
+            let data = b.get(at..at + len as usize).unwrap_or(&[]);
+            if first && label == 0xff {
+                kept = data == b"XMP DataXMP" || data == b"ICCRGBG1012";
+            } else if kept {
+                total += 1 + len as u64;
+            }
+            first = false;
+            at += len as usize;
+        }
+    }
+    total
+}
+
+/// Applies the orientation if asked, and wraps up.
+fn finish(
+    p: Pixels,
+    source: SourceFormat,
+    options: &DecodeOptions,
+) -> Result<DecodedImage, InputError> {
+    let applied = options.apply_orientation && p.orientation != Orientation::Normal;
+    let (pixels, width, height, format) = if applied {
+        let image = match p.format {
+            PixelFormat::Gray8 => image::GrayImage::from_raw(p.width, p.height, p.pixels)
+                .map(DynamicImage::ImageLuma8),
+            PixelFormat::Rgba8 => image::RgbaImage::from_raw(p.width, p.height, p.pixels)
+                .map(DynamicImage::ImageRgba8),
+            _ => {
+                image::RgbImage::from_raw(p.width, p.height, p.pixels).map(DynamicImage::ImageRgb8)
+            }
+        };
+        let mut image = image
+            .ok_or_else(|| InputError::Decode("decoded buffer does not match its size".into()))?;
+        image.apply_orientation(to_image_orientation(p.orientation));
+        let (w, h) = (image.width(), image.height());
+        let (pixels, format) = into_pixels(image);
+        (pixels, w, h, format)
     } else {
-        (width, height)
+        (p.pixels, p.width, p.height, p.format)
     };
     Ok(DecodedImage {
         pixels,
         width,
         height,
         format,
-        orientation,
+        orientation: p.orientation,
         orientation_applied: applied,
         source,
-        downscale,
+        downscale: p.downscale,
     })
 }
 
-fn check_dimensions(
-    width: u32,
-    height: u32,
-    peak_bytes: u64,
-    limits: &DecodeLimits,
-) -> Result<(), InputError> {
+fn check_size_nonzero(width: u32, height: u32, limits: &DecodeLimits) -> Result<(), InputError> {
     if width == 0 || height == 0 {
         return Err(InputError::InvalidDimensions {
             width: width as u64,
             height: height as u64,
         });
     }
-    check_size(width, height, limits)?;
+    check_size(width, height, limits)
+}
+
+fn check_memory(peak_bytes: u64, limits: &DecodeLimits) -> Result<(), InputError> {
     if peak_bytes > limits.max_alloc_bytes {
         return Err(InputError::TooLarge(LimitExceeded::Memory {
             bytes: peak_bytes,
@@ -375,16 +548,19 @@ fn check_size(width: u32, height: u32, limits: &DecodeLimits) -> Result<(), Inpu
     Ok(())
 }
 
-/// Memory decoding takes at its peak: the decoder's output, plus the 8-bit
-/// copy `into_pixels` makes for other layouts (both are alive at once),
-/// plus a progressive JPEG's coefficients (2 bytes per sample per
-/// component, all held until the last scan).
+/// Memory the `image` crate's decoders take at their peak: the output,
+/// plus the 8-bit copy `into_pixels` makes for other layouts (both are
+/// alive at once), plus what each decoder holds besides (measured with a
+/// counting allocator in `tests/decode_memory.rs`, at 1500x1000: BMP 1.0x
+/// the RGB output, GIF 1.0x its RGBA output, TIFF 2.0x, lossless WebP
+/// 2.33x): BMP nothing; WebP its ARGB buffer; GIF and TIFF a frame or a
+/// copy of the output's size.
 fn peak_bytes(
     decoded: u64,
     width: u32,
     height: u32,
     colour: image::ColorType,
-    progressive_jpeg: bool,
+    source: SourceFormat,
 ) -> u64 {
     use image::ColorType as C;
     let pixels = width as u64 * height as u64;
@@ -395,72 +571,13 @@ fn peak_bytes(
         // Grey+alpha becomes RGB; float and 16-bit RGB become 8-bit RGB.
         _ => pixels * 3,
     };
-    let coefficients = if progressive_jpeg {
-        pixels.saturating_mul(2 * colour.channel_count() as u64)
-    } else {
-        0
+    let working = match source {
+        SourceFormat::Bmp => 0,
+        // Lossless WebP decodes into 4-byte ARGB first (lossy: YUV planes).
+        SourceFormat::WebP => decoded.max(pixels * 4),
+        _ => decoded,
     };
-    decoded
-        .saturating_add(converted)
-        .saturating_add(coefficients)
-}
-
-/// Whether an end-of-image marker follows the first scan's start. Inside
-/// entropy-coded data 0xFF is always followed by 0x00 or a restart marker,
-/// so 0xFF 0xD9 there can only be the end of the image; markers before the
-/// scan (where an EXIF thumbnail may hide its own) are skipped by length.
-fn jpeg_is_complete(b: &[u8]) -> bool {
-    let Some(scan) = jpeg_marker(b, |m| m == 0xda) else {
-        return false;
-    };
-    // From the end: a complete file has its marker there (or before a
-    // short trailer), so this reads a few bytes, not the whole scan.
-    b[scan..].windows(2).rev().any(|w| w == [0xff, 0xd9])
-}
-
-/// Offset of the first marker segment before the scan data for which
-/// `want(marker)` holds, walking segments by their lengths.
-pub(super) fn jpeg_marker(b: &[u8], want: impl Fn(u8) -> bool) -> Option<usize> {
-    let mut i = 2; // after SOI
-    for _ in 0..4096 {
-        let (Some(&0xff), Some(&marker)) = (b.get(i), b.get(i + 1)) else {
-            return None;
-        };
-        if want(marker) {
-            return Some(i);
-        }
-        match marker {
-            0xff => i += 1, // fill byte
-            0x01 | 0xd0..=0xd8 => i += 2,
-            0xd9 | 0xda => return None,
-            _ => {
-                let (Some(&hi), Some(&lo)) = (b.get(i + 2), b.get(i + 3)) else {
-                    return None;
-                };
-                i += 2 + (u16::from_be_bytes([hi, lo]) as usize);
-            }
-        }
-    }
-    None
-}
-
-/// Whether a JPEG's frame header is one of the progressive kinds (SOF2,
-/// SOF6, SOF10, SOF14), found by walking the marker segments before it.
-fn jpeg_is_progressive(b: &[u8]) -> bool {
-    let is_frame = |m: u8| (0xc0..=0xcf).contains(&m) && !matches!(m, 0xc4 | 0xc8 | 0xcc);
-    jpeg_marker(b, is_frame)
-        .and_then(|i| b.get(i + 1))
-        .is_some_and(|m| matches!(m, 0xc2 | 0xc6 | 0xca | 0xce))
-}
-
-fn orientation_swaps_sides(o: Orientation) -> bool {
-    matches!(
-        o,
-        Orientation::Transpose
-            | Orientation::Rotate90
-            | Orientation::Transverse
-            | Orientation::Rotate270
-    )
+    decoded.saturating_add(converted).saturating_add(working)
 }
 
 fn to_image_orientation(o: Orientation) -> image::metadata::Orientation {
@@ -482,37 +599,31 @@ fn map_image_error(e: image::ImageError) -> InputError {
     match e {
         // The decoder's own size/allocation checks, hit while parsing.
         E::Limits(_) => InputError::TooLarge(LimitExceeded::Decoder),
-        E::Unsupported(u) => InputError::UnsupportedFormat(Some(u.to_string())),
+        E::Unsupported(u) => {
+            let format = match u.format_hint() {
+                image::error::ImageFormatHint::Exact(ImageFormat::Gif) => "GIF",
+                image::error::ImageFormatHint::Exact(ImageFormat::WebP) => "WebP",
+                image::error::ImageFormatHint::Exact(ImageFormat::Bmp) => "BMP",
+                image::error::ImageFormatHint::Exact(ImageFormat::Tiff) => "TIFF",
+                _ => "image",
+            };
+            InputError::UnsupportedFormat {
+                format,
+                detail: Some(u.to_string()),
+            }
+        }
         E::IoError(io) => InputError::Decode(io.to_string()),
         other => InputError::Decode(other.to_string()),
     }
 }
 
-/// A greyscale PNG (IHDR colour type 0) whose `tRNS` chunk makes the decoder
-/// add an alpha channel is still a grey image to every reference pipeline
-/// (Pillow opens it as mode L), so it keeps the grey path.
-fn is_grey_png(bytes: &[u8], source: SourceFormat) -> bool {
-    const COLOUR_TYPE_AT: usize = 8 + 4 + 4 + 4 + 4 + 1;
-    source == SourceFormat::Png
-        && bytes.get(12..16) == Some(b"IHDR".as_slice())
-        && bytes.get(COLOUR_TYPE_AT) == Some(&0)
-}
-
 /// Converts to one of the three 8-bit layouts, taking the high byte of
 /// 16-bit samples (not image-rs's rounding `v / 257`).
-fn into_pixels(image: DynamicImage, grey_source: bool) -> (Vec<u8>, PixelFormat) {
+fn into_pixels(image: DynamicImage) -> (Vec<u8>, PixelFormat) {
     fn hi(v: u16) -> u8 {
         (v >> 8) as u8
     }
     match image {
-        DynamicImage::ImageLumaA8(b) if grey_source => (
-            b.into_raw().chunks_exact(2).map(|p| p[0]).collect(),
-            PixelFormat::Gray8,
-        ),
-        DynamicImage::ImageLumaA16(b) if grey_source => (
-            b.into_raw().chunks_exact(2).map(|p| hi(p[0])).collect(),
-            PixelFormat::Gray8,
-        ),
         DynamicImage::ImageLuma8(b) => (b.into_raw(), PixelFormat::Gray8),
         DynamicImage::ImageRgb8(b) => (b.into_raw(), PixelFormat::Rgb8),
         DynamicImage::ImageRgba8(b) => (b.into_raw(), PixelFormat::Rgba8),

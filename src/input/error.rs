@@ -16,11 +16,23 @@ pub enum InputError {
     /// The image is larger than the configured limits.
     #[error("image too large: {0}")]
     TooLarge(LimitExceeded),
-    /// The bytes are not in a supported image format.
-    #[error("unsupported or unrecognised image format{}", .0.as_deref().map(|s| format!(" ({s})")).unwrap_or_default())]
-    UnsupportedFormat(Option<String>),
-    /// The decoder rejected the data.
-    #[error("decode failed: {0}")]
+    /// A recognised format (or a feature of one) percept does not decode:
+    /// HEIF/HEIC, AVIF, JPEG XL, SVG, ICO, 12-bit or arithmetic-coded
+    /// JPEG... Decode it with the platform's image decoder and pass the
+    /// pixels through a [`PixelView`](crate::PixelView).
+    #[error("{format} is not supported{}: decode it with the platform's image decoder and pass the pixels", .detail.as_deref().map(|s| format!(" ({s})")).unwrap_or_default())]
+    UnsupportedFormat {
+        /// The format's name: fixed text, never taken from the input.
+        format: &'static str,
+        /// The decoder's words on what is unsupported (may quote the input).
+        detail: Option<String>,
+    },
+    /// Not a format percept recognises (text, random bytes, an unknown
+    /// container).
+    #[error("unrecognised format: not a JPEG, PNG, GIF, WebP, BMP or TIFF image, nor a known unsupported one")]
+    UnrecognisedFormat,
+    /// The data is corrupt or truncated.
+    #[error("corrupt or truncated image: {0}")]
     Decode(String),
     /// Reading the file failed.
     #[error("cannot read file: {0}")]

@@ -22,7 +22,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use image::{DynamicImage, GrayImage, RgbImage};
 use jpeg_decoder::{CodingProcess, Decoder, PixelFormat as JpegPixels};
 
-use super::decode::{jpeg_marker, DecodeLimits};
+use super::decode::DecodeLimits;
 use super::error::InputError;
 
 /// How JPEG files are decoded. Every other format is always decoded in full.
@@ -79,13 +79,11 @@ struct Frame {
 }
 
 fn frame_header(bytes: &[u8]) -> Option<Frame> {
-    let is_frame = |m: u8| (0xc0..=0xcf).contains(&m) && !matches!(m, 0xc4 | 0xc8 | 0xcc);
-    let at = jpeg_marker(bytes, is_frame)?;
-    // FF Cn, length (2), precision, height (2), width (2), component count.
+    let frame = super::jpeg::Layout::parse(bytes).frame?;
     Some(Frame {
-        marker: *bytes.get(at + 1)?,
-        precision: *bytes.get(at + 4)?,
-        components: *bytes.get(at.checked_add(9)?)?,
+        marker: frame.marker,
+        precision: frame.precision,
+        components: u8::try_from(frame.sampling.len()).ok()?,
     })
 }
 
@@ -180,9 +178,10 @@ fn decode_scaled_inner(
         ));
     }
     if info.coding_process == CodingProcess::Lossless {
-        return Err(InputError::UnsupportedFormat(Some(
-            "lossless JPEG cannot be scaled".into(),
-        )));
+        return Err(InputError::UnsupportedFormat {
+            format: "JPEG",
+            detail: Some("lossless JPEG cannot be scaled".into()),
+        });
     }
     let d = u32::from(plan.denominator);
     let (want_w, want_h) = (width.div_ceil(d), height.div_ceil(d));
@@ -207,9 +206,10 @@ fn decode_scaled_inner(
         JpegPixels::CMYK32 => RgbImage::from_raw(want_w, want_h, cmyk_to_rgb(&pixels))
             .map(DynamicImage::ImageRgb8)
             .ok_or_else(wrong_length),
-        JpegPixels::L16 => Err(InputError::UnsupportedFormat(Some(
-            "16-bit JPEG cannot be scaled".into(),
-        ))),
+        JpegPixels::L16 => Err(InputError::UnsupportedFormat {
+            format: "JPEG",
+            detail: Some("16-bit JPEG cannot be scaled".into()),
+        }),
     }
 }
 

@@ -11,6 +11,10 @@
 mod decode;
 mod error;
 mod fast_jpeg;
+mod header;
+mod jpeg;
+mod png;
+mod sniff;
 mod view;
 
 pub use decode::{

@@ -1,0 +1,85 @@
+//! Peak heap while decoding, measured with a counting allocator, for every
+//! file of the generated corpus (tests/common/corpus.rs), metadata-heavy
+//! ones included: with the default limits, and with a budget small enough
+//! that the corpus's own files reach it. Decoding must stay within
+//! `max_alloc_bytes` plus a small constant (`SLACK`), whatever the file.
+
+#[path = "common/corpus.rs"]
+mod corpus;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use percept::input::{decode_bytes, DecodeOptions};
+
+struct Counting;
+
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts bytes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        // SAFETY: same layout contract as our caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
+        PEAK.fetch_max(now, Ordering::SeqCst);
+        // SAFETY: same layout contract as our caller's.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
+        // SAFETY: ptr came from System.alloc with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+/// Decoder state beyond the budget: row buffers, Huffman and zlib tables,
+/// the decoder structs themselves.
+const SLACK: usize = 4 << 20;
+
+/// Peak bytes allocated while decoding `bytes`, above what was live before.
+fn peak_decoding(bytes: &[u8], options: &DecodeOptions) -> (usize, bool) {
+    let base = CURRENT.load(Ordering::SeqCst);
+    PEAK.store(base, Ordering::SeqCst);
+    let ok = decode_bytes(bytes, options).is_ok();
+    (PEAK.load(Ordering::SeqCst) - base, ok)
+}
+
+// One test function: the counters are process-wide, and the harness runs
+// tests on parallel threads.
+#[test]
+fn decoding_stays_within_the_memory_budget() {
+    let cases = corpus::all();
+    let mut report = Vec::new();
+    let mut over = Vec::new();
+    for budget in [None, Some(16usize << 20), Some(1 << 20)] {
+        let mut options = DecodeOptions::default();
+        if let Some(b) = budget {
+            options.limits.max_alloc_bytes = b as u64;
+        }
+        let max = options.limits.max_alloc_bytes as usize;
+        for case in &cases {
+            let (peak, ok) = peak_decoding(&case.bytes, &options);
+            report.push(format!(
+                "{:>9} budget {:>6.1} MiB: {:>8.2} MiB {}",
+                if ok { "decoded" } else { "refused" },
+                max as f64 / 1048576.0,
+                peak as f64 / 1048576.0,
+                case.name
+            ));
+            if peak > max + SLACK {
+                over.push(format!("{} with budget {max}: peak {peak}", case.name));
+            }
+        }
+    }
+    println!("{}", report.join("\n"));
+    assert!(over.is_empty(), "over the budget:\n{}", over.join("\n"));
+}
