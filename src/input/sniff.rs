@@ -70,6 +70,12 @@ pub(crate) fn identify(b: &[u8]) -> Identified {
             "CUR (Windows cursor)"
         });
     }
+    if let [0x0a, 0 | 2..=5, 1, 1 | 2 | 4 | 8, ..] = b {
+        return Unsupported("PCX");
+    }
+    if b.ends_with(b"TRUEVISION-XFILE.\0") {
+        return Unsupported("TGA");
+    }
     if is_pnm(b) {
         return Unsupported("PNM (PBM/PGM/PPM/PAM)");
     }

@@ -1342,6 +1342,8 @@ pub fn hostile() -> Vec<Case> {
         case("image.jp2", [&b"\0\0\0\x0cjP  \r\n\x87\n"[..], &[0u8; 40]].concat(), Expect::Unsupported("JPEG 2000")),
         case("image.qoi", [&b"qoif"[..], &[0u8; 40]].concat(), Expect::Unsupported("QOI")),
         case("image.ppm", b"P6\n2 2\n255\n012345678901".to_vec(), Expect::Unsupported("PNM (PBM/PGM/PPM/PAM)")),
+        case("image.pcx", [&[0x0a, 5, 1, 8][..], &[0u8; 124]].concat(), Expect::Unsupported("PCX")),
+        case("image.tga", [&[0u8, 0, 2][..], &[0u8; 40], b"TRUEVISION-XFILE.\0"].concat(), Expect::Unsupported("TGA")),
         // Not images.
         case("empty.jpg", Vec::new(), Expect::Unrecognised),
         case("random.png", random, Expect::Unrecognised),
