@@ -192,7 +192,7 @@ typedef struct percept_options {
      */
     percept_profile profile;
     /**
-     * Largest Hamming distance that counts as a match, 0..=256 (default
+     * Largest Hamming distance that counts as a match, 0..=255 (default
      * 31, Meta's recommendation for PDQ).
      */
     uint32_t threshold;

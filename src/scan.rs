@@ -24,6 +24,22 @@ use crate::input::{decode_bytes, DecodeOptions, InputError, PixelView};
 /// (Meta's guidance for PDQ).
 pub const DEFAULT_MIN_QUALITY: u8 = 50;
 
+/// The largest threshold a [`Scanner`] accepts. A threshold of 256 would
+/// match every hash; anything above [`crate::index::DEFAULT_THRESHOLD`]
+/// raises false positives quickly, and above 63 queries scan the whole list.
+pub const MAX_THRESHOLD: u32 = 255;
+
+/// A [`ScanOptions`] field outside its range.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{name} {value} is out of range (0..={max})")]
+#[non_exhaustive]
+pub struct OptionOutOfRange {
+    /// The field, e.g. `threshold`.
+    pub name: &'static str,
+    pub value: u64,
+    pub max: u64,
+}
+
 /// How a [`Scanner`] decides.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -36,6 +52,28 @@ pub struct ScanOptions {
     pub profile: Profile,
     /// Decoding limits, EXIF handling and the JPEG decode profile.
     pub decode: DecodeOptions,
+}
+
+impl ScanOptions {
+    /// Checks every field's range: `threshold` 0..=255
+    /// ([`MAX_THRESHOLD`]), `min_quality` 0..=100. [`Scanner::new`] calls it.
+    pub fn validate(&self) -> Result<(), OptionOutOfRange> {
+        if self.threshold > MAX_THRESHOLD {
+            return Err(OptionOutOfRange {
+                name: "threshold",
+                value: self.threshold.into(),
+                max: MAX_THRESHOLD.into(),
+            });
+        }
+        if self.min_quality > 100 {
+            return Err(OptionOutOfRange {
+                name: "min_quality",
+                value: self.min_quality.into(),
+                max: 100,
+            });
+        }
+        Ok(())
+    }
 }
 
 impl Default for ScanOptions {
@@ -116,11 +154,14 @@ pub struct Scanner {
 }
 
 impl Scanner {
-    pub fn new(list: Arc<ListFile>, options: ScanOptions) -> Self {
-        Scanner {
+    /// A scanner over `list`; fails if an option is out of range
+    /// ([`ScanOptions::validate`]).
+    pub fn new(list: Arc<ListFile>, options: ScanOptions) -> Result<Self, OptionOutOfRange> {
+        options.validate()?;
+        Ok(Scanner {
             list: RwLock::new(list),
             options,
-        }
+        })
     }
 
     /// The list scans currently start with.

@@ -328,11 +328,21 @@ fn cli_flag_is_opt_in_and_reported() {
     };
     let exact = run(&["hash", "--format", "json"]);
     assert!(!exact.contains("downscale"), "{exact}");
-    let fast: serde_json::Value =
-        serde_json::from_str(&run(&["hash", "--format", "json", "--fast-decode"])).unwrap();
+    let fast: serde_json::Value = serde_json::from_str(
+        run(&["hash", "--format", "json", "--fast-decode"])
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(fast["downscale"], 4);
-    let fast256: serde_json::Value =
-        serde_json::from_str(&run(&["hash", "--format", "json", "--fast-decode=256"])).unwrap();
+    let fast256: serde_json::Value = serde_json::from_str(
+        run(&["hash", "--format", "json", "--fast-decode=256"])
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
     assert_eq!(fast256["downscale"], 8);
     // CSV keeps the reference's columns.
     assert_eq!(run(&["hash", "--fast-decode"]).trim().split(',').count(), 3);

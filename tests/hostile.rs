@@ -1,7 +1,7 @@
 //! The generated corpus (tests/common/corpus.rs: unusual valid files,
 //! hostile ones of every class, metadata- and memory-heavy ones) through
 //! the real CLI, one process per file: every valid file is hashed; every
-//! hostile file is refused with one clear error line naming the file and
+//! hostile file is refused (exit status 2) with one clear error line naming the file and
 //! its class; never a panic; peak RSS (measured with wait4) under 256 MiB.
 //! Times are printed, not asserted (the machine is shared).
 
@@ -145,7 +145,7 @@ fn every_corpus_file_is_hashed_or_refused_in_its_class_in_bounded_memory() {
         } else {
             let lines: Vec<&str> = r.stderr.lines().collect();
             let named = lines.iter().filter(|l| l.contains(&case.name)).count();
-            if r.status != 1 || !r.stdout.is_empty() || named != 1 {
+            if r.status != 2 || !r.stdout.is_empty() || named != 1 {
                 problems.push(format!("exit {} stdout {:?}", r.status, r.stdout));
             }
             if !lines.iter().all(|l| l.starts_with("percept: ")) {

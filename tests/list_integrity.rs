@@ -192,7 +192,7 @@ fn replace_list_refuses_a_rollback() {
     let open = |v| {
         Arc::new(ListFile::from_bytes(&list_bytes(&hashes, v), ChecksumPolicy::OnLoad).unwrap())
     };
-    let scanner = Scanner::new(open(5), ScanOptions::default());
+    let scanner = Scanner::new(open(5), ScanOptions::default()).unwrap();
     assert!(matches!(
         scanner.replace_list(open(4)),
         Err(DbError::RolledBack {
@@ -226,7 +226,7 @@ fn hot_swap_under_parallel_scans() {
             Arc::new(ListFile::from_bytes(&list_bytes(&hashes, v), ChecksumPolicy::OnLoad).unwrap())
         })
         .collect();
-    let scanner = Arc::new(Scanner::new(lists[0].clone(), ScanOptions::default()));
+    let scanner = Arc::new(Scanner::new(lists[0].clone(), ScanOptions::default()).unwrap());
     let done = Arc::new(AtomicBool::new(false));
     let start = Arc::new(Barrier::new(SCANNERS + 1));
     let workers: Vec<_> = (0..SCANNERS)

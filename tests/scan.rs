@@ -39,6 +39,7 @@ fn scanner_for(listed: &[&str], exact: &[&str], options: ScanOptions) -> Scanner
         Arc::new(ListFile::from_bytes(&bytes, ChecksumPolicy::OnLoad).unwrap()),
         options,
     )
+    .unwrap()
 }
 
 fn scan(s: &Scanner, name: &str) -> percept::scan::ScanResult {
@@ -115,8 +116,45 @@ fn exact_file_is_known_before_decoding() {
     let s = Scanner::new(
         Arc::new(ListFile::from_bytes(&bytes, ChecksumPolicy::OnLoad).unwrap()),
         ScanOptions::default(),
-    );
+    )
+    .unwrap();
     assert!(s.scan_bytes(junk).unwrap().exact_file);
     assert!(s.scan_bytes(b"other junk").is_err());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn options_out_of_range_are_refused() {
+    let list = Arc::new(
+        ListFile::from_bytes(
+            &ListContents {
+                set: &KnownHashSet::build(Vec::new()),
+                file_digests: &[],
+                list_version: 1,
+            }
+            .to_bytes(),
+            ChecksumPolicy::OnLoad,
+        )
+        .unwrap(),
+    );
+    for (threshold, min_quality, ok) in [
+        (0, 0, true),
+        (255, 100, true),
+        (256, 50, false),
+        (300, 50, false),
+        (31, 101, false),
+    ] {
+        let mut options = ScanOptions::default();
+        options.threshold = threshold;
+        options.min_quality = min_quality;
+        let result = Scanner::new(list.clone(), options);
+        assert_eq!(
+            result.is_ok(),
+            ok,
+            "threshold {threshold}, min_quality {min_quality}"
+        );
+        if let Err(e) = result {
+            assert!(e.to_string().contains("out of range"), "{e}");
+        }
+    }
 }

@@ -66,7 +66,7 @@ fn opening_a_large_list_and_scanning_start_no_threads() {
     assert_eq!(from_bytes.info().entries, 150_000);
     assert_eq!(threads(), start, "checking the checksum");
 
-    let scanner = Scanner::new(list, ScanOptions::default());
+    let scanner = Scanner::new(list, ScanOptions::default()).unwrap();
     let images = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/images");
     for name in [
         "waves-320x240.png",

@@ -14,10 +14,16 @@ fuzz_target!(|data: &[u8]| {
         ImportFormat::ReferenceCsv,
         ImportFormat::HmaCsv,
         ImportFormat::ThreatExchangeCsv,
+        ImportFormat::DihedralCsv,
+        ImportFormat::JsonLines,
+        ImportFormat::ExportCsv,
     ] {
         let out = parse_list(&text, format, 0);
         for issue in &out.issues {
             assert!(issue.line >= 1 && issue.line <= lines.max(1), "line {}", issue.line);
         }
+        assert_eq!(out.entries.len(), out.qualities.len());
+        assert_eq!(out.entries.len(), out.lines.len());
+        assert!(out.entries.len() + out.file_digests.len() + out.issues.len() <= out.data_lines);
     }
 });

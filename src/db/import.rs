@@ -2,10 +2,14 @@
 //! `hash,quality,filename` CSV, python-threatexchange's HMA serialization
 //! (`hash,indicator_id,descriptor_id,added_on,labels`) and its
 //! `threatexchange dataset --csv` form (header
-//! `signal_type,signal_str,collab,category,tags`, PDQ rows only).
+//! `signal_type,signal_str,collab,category,tags`, PDQ rows only), and
+//! everything `percept` itself writes: `hash` CSV with and without
+//! `--dihedral`, `hash --format json` lines, and `list export`.
 //!
 //! Every line that cannot be read is reported with its number; nothing is
-//! dropped silently.
+//! dropped silently. `Auto` decides the format from the whole file (a
+//! header line, or the shape every data line shares), never from the
+//! values in one field.
 
 use crate::hash::Hash256;
 use crate::index::Entry;
@@ -26,6 +30,39 @@ pub enum ImportFormat {
     HmaCsv,
     /// `signal_type,signal_str,collab,category,tags` with a header.
     ThreatExchangeCsv,
+    /// `percept hash --dihedral`: eight hashes (the first is the image's
+    /// own), quality, filename. The first hash is imported; the filename
+    /// becomes the label.
+    DihedralCsv,
+    /// `percept hash --format json`: one object per line with `hash`,
+    /// `quality` and `file` (the label); error and summary records are
+    /// skipped.
+    JsonLines,
+    /// `percept list export`: a `kind,value,id,label` header, then
+    /// `pdq,HASH,ID,LABEL` and `blake3,DIGEST,,` rows.
+    ExportCsv,
+}
+
+impl ImportFormat {
+    /// Whether the format gives each entry its own id (HMA indicator ids,
+    /// `list export` ids); the others are numbered by the importer.
+    pub fn carries_ids(self) -> bool {
+        matches!(self, ImportFormat::HmaCsv | ImportFormat::ExportCsv)
+    }
+
+    /// The format's name as the CLI spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ImportFormat::Auto => "auto",
+            ImportFormat::Hex => "hex",
+            ImportFormat::ReferenceCsv => "reference",
+            ImportFormat::HmaCsv => "hma",
+            ImportFormat::ThreatExchangeCsv => "threatexchange",
+            ImportFormat::DihedralCsv => "dihedral",
+            ImportFormat::JsonLines => "json",
+            ImportFormat::ExportCsv => "export",
+        }
+    }
 }
 
 /// A line that could not be imported.
@@ -37,11 +74,20 @@ pub struct ImportIssue {
 }
 
 /// What an import produced.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ImportedList {
+    /// The format read (the detected one when `Auto` was asked for).
+    pub format: ImportFormat,
     pub entries: Vec<Entry>,
+    /// `qualities[i]` is `entries[i]`'s PDQ quality when the format
+    /// carries it (reference, dihedral and JSON forms).
+    pub qualities: Vec<Option<u8>>,
+    /// `lines[i]` is the 1-based line `entries[i]` came from.
+    pub lines: Vec<usize>,
     pub file_digests: Vec<[u8; 32]>,
     pub issues: Vec<ImportIssue>,
+    /// Data lines (not blank, not comments, not a header) seen.
+    pub data_lines: usize,
 }
 
 /// Parses one text list. `first_id` numbers entries that carry no id of
@@ -51,140 +97,280 @@ pub fn parse_list(text: &str, format: ImportFormat, first_id: u64) -> ImportedLi
         ImportFormat::Auto => detect(text),
         f => f,
     };
-    let mut out = ImportedList::default();
+    let mut out = ImportedList {
+        format,
+        entries: Vec::new(),
+        qualities: Vec::new(),
+        lines: Vec::new(),
+        file_digests: Vec::new(),
+        issues: Vec::new(),
+        data_lines: 0,
+    };
     let mut next_id = first_id;
     let mut lines = text
         .lines()
         .enumerate()
         .map(|(i, l)| (i + 1, l.trim_end_matches('\r')));
-    if format == ImportFormat::ThreatExchangeCsv {
-        lines.next(); // header
+    let header = match format {
+        ImportFormat::ThreatExchangeCsv => Some("signal_type,signal_str"),
+        ImportFormat::ExportCsv => Some("kind,value,id,label"),
+        _ => None,
+    };
+    if let Some(header) = header {
+        let first = text.lines().position(|l| {
+            let l = l.trim();
+            !l.is_empty() && !l.starts_with('#')
+        });
+        if let Some(at) = first {
+            if text
+                .lines()
+                .nth(at)
+                .is_some_and(|l| l.trim().starts_with(header))
+            {
+                // Skip up to and including the header.
+                for _ in 0..=at {
+                    lines.next();
+                }
+            } else {
+                out.issues.push(ImportIssue {
+                    line: at + 1,
+                    reason: format!("expected the header line {header},..."),
+                });
+                out.data_lines += 1;
+                for _ in 0..=at {
+                    lines.next();
+                }
+            }
+        }
     }
     for (line, raw) in lines {
         let trimmed = raw.trim();
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let mut issue = |reason: String| out.issues.push(ImportIssue { line, reason });
-        match format {
-            ImportFormat::Hex | ImportFormat::Auto => {
-                if let Some(d) = trimmed.strip_prefix("blake3:") {
-                    match Hash256::from_hex(d) {
-                        Ok(h) => out.file_digests.push(h.to_bytes()),
-                        Err(e) => issue(format!("bad BLAKE3 digest: {e}")),
-                    }
-                    continue;
-                }
-                match Hash256::from_hex(trimmed) {
-                    Ok(hash) => {
-                        out.entries.push(Entry {
-                            hash,
-                            id: next_id,
-                            label: None,
-                        });
-                        next_id += 1;
-                    }
-                    Err(e) => issue(format!("bad hash: {e}")),
-                }
-            }
-            ImportFormat::ReferenceCsv => {
-                let mut f = raw.splitn(3, ',');
-                let (h, q, name) = (f.next().unwrap_or(""), f.next(), f.next());
-                let Some(q) = q else {
-                    issue("expected hash,quality,filename".into());
-                    continue;
-                };
-                if q.trim().parse::<u8>().map_or(true, |q| q > 100) {
-                    issue(format!("quality {q:?} is not 0..=100"));
-                    continue;
-                }
-                match Hash256::from_hex(h.trim()) {
-                    Ok(hash) => {
-                        let label = name.map(str::to_string).filter(|s| !s.is_empty());
-                        out.entries.push(Entry {
-                            hash,
-                            id: next_id,
-                            label,
-                        });
-                        next_id += 1;
-                    }
-                    Err(e) => issue(format!("bad hash: {e}")),
-                }
-            }
-            ImportFormat::HmaCsv => {
-                let fields = split_csv(raw);
-                if fields.len() < 2 {
-                    issue("expected hash,indicator_id,...".into());
-                    continue;
-                }
-                let hash = match Hash256::from_hex(fields[0].trim()) {
-                    Ok(h) => h,
-                    Err(e) => {
-                        issue(format!("bad hash: {e}"));
-                        continue;
-                    }
-                };
-                let Ok(id) = fields[1].trim().parse::<u64>() else {
-                    issue("indicator id is not a whole number".into());
-                    continue;
-                };
-                let rest = fields[2..].join(",");
-                out.entries.push(Entry {
-                    hash,
-                    id,
-                    label: (!rest.is_empty()).then_some(rest),
+        out.data_lines += 1;
+        match parse_line(format, raw, trimmed) {
+            Ok(Parsed::Entry {
+                hash,
+                id,
+                label,
+                quality,
+            }) => {
+                let id = id.unwrap_or_else(|| {
+                    next_id += 1;
+                    next_id - 1
                 });
+                out.entries.push(Entry { hash, id, label });
+                out.qualities.push(quality);
+                out.lines.push(line);
             }
-            ImportFormat::ThreatExchangeCsv => {
-                let fields = split_csv(raw);
-                if fields.len() < 2 {
-                    issue("expected signal_type,signal_str,...".into());
-                    continue;
-                }
-                if !fields[0].eq_ignore_ascii_case("pdq") {
-                    continue; // other signal types are not PDQ lists' business
-                }
-                match Hash256::from_hex(fields[1].trim()) {
-                    Ok(hash) => {
-                        let label = fields[2..]
-                            .iter()
-                            .filter(|f| !f.is_empty())
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        out.entries.push(Entry {
-                            hash,
-                            id: next_id,
-                            label: (!label.is_empty()).then_some(label),
-                        });
-                        next_id += 1;
-                    }
-                    Err(e) => issue(format!("bad hash: {e}")),
-                }
-            }
+            Ok(Parsed::Digest(d)) => out.file_digests.push(d),
+            Ok(Parsed::Nothing) => out.data_lines -= 1,
+            Err(reason) => out.issues.push(ImportIssue { line, reason }),
         }
     }
     out
 }
 
+/// What one line holds.
+enum Parsed {
+    Entry {
+        hash: Hash256,
+        /// `None`: numbered by the importer.
+        id: Option<u64>,
+        label: Option<String>,
+        quality: Option<u8>,
+    },
+    Digest([u8; 32]),
+    /// A row the format says to pass over (another signal type, a JSON
+    /// error or summary record).
+    Nothing,
+}
+
+fn quality(q: &str) -> Result<u8, String> {
+    q.trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|q| *q <= 100)
+        .ok_or_else(|| format!("quality {q:?} is not 0..=100"))
+}
+
+fn hash(h: &str) -> Result<Hash256, String> {
+    Hash256::from_hex(h.trim()).map_err(|e| format!("bad hash: {e}"))
+}
+
+fn parse_line(format: ImportFormat, raw: &str, trimmed: &str) -> Result<Parsed, String> {
+    let entry = |hash, id, label: Option<String>, quality| Parsed::Entry {
+        hash,
+        id,
+        label: label.filter(|l| !l.is_empty()),
+        quality,
+    };
+    match format {
+        ImportFormat::Hex | ImportFormat::Auto => {
+            if let Some(d) = trimmed.strip_prefix("blake3:") {
+                return Hash256::from_hex(d)
+                    .map(|h| Parsed::Digest(h.to_bytes()))
+                    .map_err(|e| format!("bad BLAKE3 digest: {e}"));
+            }
+            Ok(entry(hash(trimmed)?, None, None, None))
+        }
+        ImportFormat::ReferenceCsv => {
+            let mut f = raw.splitn(3, ',');
+            let (h, q, name) = (f.next().unwrap_or(""), f.next(), f.next());
+            let Some(q) = q else {
+                return Err("expected hash,quality,filename".into());
+            };
+            let q = quality(q)?;
+            Ok(entry(hash(h)?, None, name.map(str::to_string), Some(q)))
+        }
+        ImportFormat::DihedralCsv => {
+            let f: Vec<&str> = raw.splitn(10, ',').collect();
+            if f.len() < 9 {
+                return Err("expected 8 hashes,quality,filename".into());
+            }
+            for h in &f[1..8] {
+                hash(h)?;
+            }
+            let q = quality(f[8])?;
+            Ok(entry(
+                hash(f[0])?,
+                None,
+                f.get(9).map(|s| s.to_string()),
+                Some(q),
+            ))
+        }
+        ImportFormat::JsonLines => {
+            let v: serde_json::Value =
+                serde_json::from_str(trimmed).map_err(|e| format!("not JSON: {e}"))?;
+            if v.get("error").is_some() || v.get("summary").is_some() || v.get("skipped").is_some()
+            {
+                return Ok(Parsed::Nothing);
+            }
+            let h = v
+                .get("hash")
+                .and_then(|h| h.as_str())
+                .ok_or("no \"hash\" field")?;
+            let q = match v.get("quality") {
+                Some(q) => Some(
+                    q.as_u64()
+                        .and_then(|q| u8::try_from(q).ok())
+                        .filter(|q| *q <= 100)
+                        .ok_or("quality is not 0..=100")?,
+                ),
+                None => None,
+            };
+            let label = v.get("file").and_then(|f| f.as_str()).map(str::to_string);
+            Ok(entry(hash(h)?, None, label, q))
+        }
+        ImportFormat::ExportCsv => {
+            let f = split_csv(raw);
+            if f.len() < 4 {
+                return Err("expected kind,value,id,label".into());
+            }
+            match f[0].as_str() {
+                "pdq" => {
+                    let id = f[2]
+                        .trim()
+                        .parse::<u64>()
+                        .map_err(|_| "id is not a whole number".to_string())?;
+                    Ok(entry(hash(&f[1])?, Some(id), Some(f[3..].join(",")), None))
+                }
+                "blake3" => Hash256::from_hex(f[1].trim())
+                    .map(|h| Parsed::Digest(h.to_bytes()))
+                    .map_err(|e| format!("bad BLAKE3 digest: {e}")),
+                other => Err(format!("unknown kind {other:?} (pdq or blake3)")),
+            }
+        }
+        ImportFormat::HmaCsv => {
+            let fields = split_csv(raw);
+            if fields.len() < 2 {
+                return Err("expected hash,indicator_id,...".into());
+            }
+            let h = hash(&fields[0])?;
+            let Ok(id) = fields[1].trim().parse::<u64>() else {
+                return Err("indicator id is not a whole number".into());
+            };
+            Ok(entry(h, Some(id), Some(fields[2..].join(",")), None))
+        }
+        ImportFormat::ThreatExchangeCsv => {
+            let fields = split_csv(raw);
+            if fields.len() < 2 {
+                return Err("expected signal_type,signal_str,...".into());
+            }
+            if !fields[0].eq_ignore_ascii_case("pdq") {
+                return Ok(Parsed::Nothing); // other signal types are not PDQ lists' business
+            }
+            let label = fields[2..]
+                .iter()
+                .filter(|f| !f.is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(" ");
+            Ok(entry(hash(&fields[1])?, None, Some(label), None))
+        }
+    }
+}
+
+/// The format of a whole file: from its header line if it has one, else
+/// the format whose shape every data line has (the most lines, if they
+/// disagree: the others are then reported as issues).
 fn detect(text: &str) -> ImportFormat {
-    let Some(first) = text
+    let mut data = text
         .lines()
         .map(str::trim)
-        .find(|l| !l.is_empty() && !l.starts_with('#'))
-    else {
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .peekable();
+    let Some(&first) = data.peek() else {
         return ImportFormat::Hex;
     };
     if first.starts_with("signal_type,") {
         return ImportFormat::ThreatExchangeCsv;
     }
-    let fields: Vec<&str> = first.splitn(3, ',').collect();
-    match fields.len() {
-        1 => ImportFormat::Hex,
-        // The reference tool always writes three fields with a 0..=100 quality;
-        // HMA indicator ids are long numbers.
-        3 if fields[1].trim().parse::<u8>().is_ok_and(|q| q <= 100) => ImportFormat::ReferenceCsv,
-        _ => ImportFormat::HmaCsv,
+    if first.starts_with("kind,value,id,label") {
+        return ImportFormat::ExportCsv;
+    }
+    if first.starts_with('{') {
+        return ImportFormat::JsonLines;
+    }
+    const SHAPES: [ImportFormat; 4] = [
+        ImportFormat::Hex,
+        ImportFormat::DihedralCsv,
+        ImportFormat::HmaCsv,
+        ImportFormat::ReferenceCsv,
+    ];
+    let mut counts = [0usize; SHAPES.len()];
+    for line in data {
+        if let Some(i) = SHAPES.iter().position(|f| has_shape(*f, line)) {
+            counts[i] += 1;
+        }
+    }
+    // The first of the most common shapes (ties go to the earlier, more
+    // specific one).
+    let best = (0..SHAPES.len())
+        .rev()
+        .max_by_key(|&i| counts[i])
+        .unwrap_or(0);
+    SHAPES[best]
+}
+
+/// Whether one data line looks like `format`: hex is one field; dihedral
+/// eight hashes then a quality; HMA a hash, an integer indicator id and an
+/// integer descriptor id (python-threatexchange writes
+/// `hash,indicator_id,descriptor_id,added_on,labels`); reference a hash,
+/// a 0..=100 quality and a filename. Checked in that order.
+fn has_shape(format: ImportFormat, line: &str) -> bool {
+    let f: Vec<&str> = line.split(',').map(str::trim).collect();
+    let is_hash = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    let is_int = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match format {
+        ImportFormat::Hex => f.len() == 1,
+        ImportFormat::DihedralCsv => f.len() >= 9 && f[..8].iter().all(|h| is_hash(h)),
+        ImportFormat::HmaCsv => f.len() >= 4 && is_hash(f[0]) && is_int(f[1]) && is_int(f[2]),
+        ImportFormat::ReferenceCsv => {
+            f.len() >= 3 && is_hash(f[0]) && f[1].parse::<u8>().is_ok_and(|q| q <= 100)
+        }
+        _ => false,
     }
 }
 

@@ -248,6 +248,11 @@ impl ListFile {
         &self.info
     }
 
+    /// The exact-file BLAKE3 digests, sorted.
+    pub fn file_digests(&self) -> &[[u8; 32]] {
+        self.digests.as_slice()
+    }
+
     /// Whether a file with this BLAKE3 digest is on the list.
     pub fn contains_file_digest(&self, digest: &[u8; 32]) -> bool {
         self.digests.as_slice().binary_search(digest).is_ok()

@@ -30,7 +30,8 @@ const _: () = shareable_across_threads::<percept_matcher>();
 
 fn open(list: ListFile, options: &percept_options) -> Result<Box<percept_matcher>, Failure> {
     Ok(Box::new(percept_matcher {
-        scanner: Scanner::new(Arc::new(list), options.scan_options()?),
+        scanner: Scanner::new(Arc::new(list), options.scan_options()?)
+            .map_err(|e| Failure::invalid(e.to_string()))?,
     }))
 }
 

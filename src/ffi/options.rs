@@ -45,7 +45,7 @@ pub struct percept_options {
     pub apply_exif_orientation: u32,
     /// `PERCEPT_PROFILE_*` (default `PERCEPT_PROFILE_FULL_RESOLUTION`).
     pub profile: percept_profile,
-    /// Largest Hamming distance that counts as a match, 0..=256 (default
+    /// Largest Hamming distance that counts as a match, 0..=255 (default
     /// 31, Meta's recommendation for PDQ).
     pub threshold: u32,
     /// Images whose PDQ quality (0..=100) is below this get
@@ -148,25 +148,21 @@ impl percept_options {
     }
 
     pub(crate) fn scan_options(&self) -> Result<ScanOptions, Failure> {
-        if self.threshold > crate::Hash256::BITS {
-            return Err(Failure::invalid(format!(
-                "threshold {} is above 256",
-                self.threshold
-            )));
-        }
-        let min_quality = u8::try_from(self.min_quality)
-            .ok()
-            .filter(|q| *q <= 100)
-            .ok_or_else(|| {
-                Failure::invalid(format!("min_quality {} is above 100", self.min_quality))
-            })?;
-        Ok(ScanOptions {
+        let min_quality = u8::try_from(self.min_quality).map_err(|_| {
+            Failure::invalid(format!("min_quality {} is above 100", self.min_quality))
+        })?;
+        let options = ScanOptions {
             threshold: self.threshold,
             min_quality,
             profile: to_profile(self.profile)?,
             decode: self.decode_options()?,
             ..ScanOptions::default()
-        })
+        };
+        // The same ranges as the Rust API's.
+        options
+            .validate()
+            .map_err(|e| Failure::invalid(e.to_string()))?;
+        Ok(options)
     }
 
     /// How a matcher checks its list on open: checksum, pinned key,
@@ -259,7 +255,7 @@ mod tests {
     fn out_of_range_fields_are_refused() {
         let bad = [
             percept_options {
-                threshold: 257,
+                threshold: 256,
                 ..Default::default()
             },
             percept_options {

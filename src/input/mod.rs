@@ -23,5 +23,6 @@ pub use decode::{
 };
 pub use error::{InputError, LimitExceeded};
 pub use fast_jpeg::JpegScaling;
+pub use sniff::{identify, Identified};
 pub(crate) use view::Channels;
 pub use view::{PixelFormat, PixelView};

@@ -5,9 +5,10 @@
 
 use super::decode::SourceFormat;
 
-/// The result of [`identify`].
+/// What [`identify`] recognised.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Identified {
+#[non_exhaustive]
+pub enum Identified {
     /// A format percept decodes.
     Supported(SourceFormat),
     /// A recognised image (or image-like) format percept does not decode;
@@ -17,8 +18,11 @@ pub(crate) enum Identified {
     Unknown,
 }
 
-/// Identifies `bytes` by their leading signature.
-pub(crate) fn identify(b: &[u8]) -> Identified {
+/// What an encoded file is, from its first bytes (a few dozen suffice;
+/// SVG and TGA are recognised from up to 4 KiB and the last 18 bytes):
+/// what [`decode_bytes`](super::decode_bytes) decides from. Lets a caller
+/// tell images from other files cheaply, e.g. in a folder walk.
+pub fn identify(b: &[u8]) -> Identified {
     use Identified::{Supported, Unsupported};
     let starts = |sig: &[u8]| b.starts_with(sig);
     if starts(&[0xff, 0xd8, 0xff]) {

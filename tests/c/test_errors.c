@@ -132,7 +132,7 @@ static void invalid_arguments(const percept_matcher *m) {
 
     percept_options options;
     percept_options_default(&options);
-    options.threshold = 257;
+    options.threshold = 256;
     percept_matcher *opened = NULL;
     EXPECT(percept_matcher_open_bytes(pixels, sizeof pixels, &options, &opened),
            PERCEPT_STATUS_INVALID_ARGUMENT);

@@ -1,25 +1,13 @@
 //! `percept hash`.
 
-use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc;
-use std::sync::Arc;
 
 use percept::hash::pdq::{self, Dihedral, Profile};
-use percept::input::{decode_file, DecodeOptions};
+use percept::input::{decode_bytes, DecodeOptions, InputError};
 
-use crate::walk::{expand, Entry};
-use crate::{Format, HashArgs, ProfileArg};
-
-/// Files handed to the thread pool ahead of the next one to print. Memory
-/// stays bounded whatever the folder size: a queued file is only a path,
-/// each pool thread holds at most one decoded image (a task decodes, hashes
-/// and drops it), and at most this many small results wait to be printed
-/// in input order. Unlike fixed chunks, no thread idles at a chunk's end
-/// while another finishes a large image.
-const AHEAD: usize = 64;
+use crate::out;
+use crate::walk::{expand, for_each_ordered, read, Entry, NOT_AN_IMAGE};
+use crate::{Format, HashArgs};
 
 /// One hash (the single-hash function) or eight (the dihedral function,
 /// in [`Dihedral::ALL`] order), with the quality.
@@ -30,87 +18,114 @@ struct Hashed {
     downscale: u8,
 }
 
+enum Outcome {
+    Hashed(Hashed),
+    Failed(InputError),
+    Skipped(&'static str),
+}
+
+#[derive(Default)]
+struct Summary {
+    hashed: usize,
+    errors: usize,
+    skipped: usize,
+}
+
 pub fn run(args: HashArgs) -> ExitCode {
-    let profile = match args.profile {
-        ProfileArg::Full => Profile::FullResolution,
-        ProfileArg::Cli512 => Profile::Cli512,
-    };
+    let profile = crate::profile(args.profile);
     let mut options = DecodeOptions::default();
     options.apply_orientation = args.apply_exif;
     options.limits.max_pixels = args.max_pixels;
     options.jpeg_scaling = crate::jpeg_scaling(args.fast_decode);
     let report_downscale = args.fast_decode.is_some();
-    let options = Arc::new(options);
     let dihedral = args.dihedral;
 
     let entries = expand(&args.paths);
-    let stdout = std::io::stdout();
-    let mut failures = 0usize;
-    let (results_tx, results) = mpsc::channel::<(usize, Result<Hashed, String>)>();
-    let mut waiting: BTreeMap<usize, Result<Hashed, String>> = BTreeMap::new();
-    let (mut queued, mut printed) = (0, 0);
-    while printed < entries.len() {
-        while queued < entries.len() && queued < printed + AHEAD {
-            let job: Result<PathBuf, String> = match &entries[queued] {
-                Entry::File(p) => Ok(p.clone()),
-                Entry::Unreadable(_, e) => Err(format!("cannot read: {e}")),
-            };
-            let (options, tx, index) = (Arc::clone(&options), results_tx.clone(), queued);
-            rayon::spawn(move || {
-                let result = job.and_then(|p| hash_file(&p, &options, profile, dihedral));
-                // The receiver is gone only if printing stopped (broken pipe).
-                let _ = tx.send((index, result));
-            });
-            queued += 1;
-        }
-        let (index, result) = results.recv().expect("a worker dropped its result");
-        waiting.insert(index, result);
-        let mut out = stdout.lock();
-        while let Some(result) = waiting.remove(&printed) {
-            let path = entry_path(&entries[printed]);
-            printed += 1;
-            match result {
-                Ok(h) => {
-                    let line = format_line(path, &h, args.format, report_downscale);
-                    if writeln!(out, "{line}").is_err() {
-                        // Broken pipe (e.g. `| head`): stop quietly.
-                        return ExitCode::from(1);
+    let bar = out::progress(entries.len(), !args.quiet, "files");
+    let mut summary = Summary::default();
+    let format = args.format;
+    let verbose = args.verbose;
+    for_each_ordered(
+        entries,
+        move |entry| hash_entry(entry, &options, profile, dihedral),
+        |entry, outcome| {
+            bar.inc(1);
+            let name = entry.name();
+            let record = match outcome {
+                Outcome::Hashed(h) => {
+                    summary.hashed += 1;
+                    Some(format_line(&name, &h, format, report_downscale))
+                }
+                Outcome::Failed(e) => {
+                    summary.errors += 1;
+                    bar.suspend(|| out::error(format!("{name}: {e}")));
+                    (format == Format::Json).then(|| {
+                        serde_json::json!({"file": name, "error": e.to_string(), "class": out::class(&e)})
+                            .to_string()
+                    })
+                }
+                Outcome::Skipped(why) => {
+                    summary.skipped += 1;
+                    if verbose {
+                        bar.suspend(|| out::error(format!("{name}: skipped: {why}")));
                     }
+                    (format == Format::Json)
+                        .then(|| serde_json::json!({"file": name, "skipped": why}).to_string())
                 }
-                Err(reason) => {
-                    failures += 1;
-                    eprintln!("percept: {}: {reason}", path.display());
-                }
+            };
+            if let Some(record) = record {
+                bar.suspend(|| out::line(&record));
             }
-        }
-    }
-    if failures > 0 {
-        eprintln!(
-            "percept: {failures} of {} files could not be hashed",
-            entries.len()
+        },
+    );
+    bar.finish_and_clear();
+    let total = summary.hashed + summary.errors + summary.skipped;
+    if format == Format::Json {
+        out::line(
+            &serde_json::json!({"summary": {
+                "files": total, "hashed": summary.hashed,
+                "errors": summary.errors, "skipped": summary.skipped,
+            }})
+            .to_string(),
         );
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
     }
+    if summary.errors > 0 || summary.skipped > 0 || verbose {
+        out::error(format!(
+            "hashed {} of {}: {}, {} skipped ({})",
+            summary.hashed,
+            out::count(total, "file"),
+            out::count(summary.errors, "error"),
+            summary.skipped,
+            NOT_AN_IMAGE
+        ));
+    }
+    if summary.hashed == 0 && summary.errors == 0 {
+        out::error("nothing to hash: no image found in the given paths");
+        return out::exit(false, true);
+    }
+    out::exit(false, summary.errors > 0)
 }
 
-fn entry_path(entry: &Entry) -> &Path {
-    match entry {
-        Entry::File(p) | Entry::Unreadable(p, _) => p,
-    }
-}
-
-fn hash_file(
-    path: &Path,
-    options: &DecodeOptions,
-    profile: Profile,
-    dihedral: bool,
-) -> Result<Hashed, String> {
-    let image = decode_file(path, options).map_err(|e| e.to_string())?;
+fn hash_entry(entry: &Entry, options: &DecodeOptions, profile: Profile, dihedral: bool) -> Outcome {
+    let source = match entry {
+        Entry::Input(s) => s,
+        Entry::Unreadable(_, e) => {
+            return Outcome::Failed(InputError::Io(std::io::Error::new(e.kind(), e.to_string())))
+        }
+    };
+    let bytes = match read(source, options.limits.max_input_bytes, true) {
+        Ok(Some(b)) => b,
+        Ok(None) => return Outcome::Skipped(NOT_AN_IMAGE),
+        Err(e) => return Outcome::Failed(e),
+    };
+    let image = match decode_bytes(&bytes, options) {
+        Ok(i) => i,
+        Err(e) => return Outcome::Failed(e),
+    };
+    drop(bytes);
     let view = image.view();
     let downscale = image.downscale();
-    Ok(if dihedral {
+    Outcome::Hashed(if dihedral {
         let d = pdq::hash_dihedral(&view, profile);
         Hashed {
             hashes: d.hashes.to_vec(),
@@ -129,8 +144,7 @@ fn hash_file(
 
 /// One output line. With `--fast-decode`, JSON objects also carry
 /// `downscale` (1, 4 or 8); CSV keeps the reference's columns.
-fn format_line(path: &Path, h: &Hashed, format: Format, report_downscale: bool) -> String {
-    let name = path.display().to_string();
+fn format_line(name: &str, h: &Hashed, format: Format, report_downscale: bool) -> String {
     match format {
         Format::Csv => {
             let hashes: Vec<String> = h.hashes.iter().map(|h| h.to_hex()).collect();

@@ -1,22 +1,16 @@
-//! `percept scan`.
+//! `percept scan`: images (or, with `--hashes`, hash lists) against a list.
 
-use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use percept::db::{ListFile, OpenOptions};
-use percept::hash::pdq::Profile;
-use percept::input::read_file_limited;
+use percept::db::{parse_list, ImportFormat, ListFile, OpenOptions};
+use percept::input::InputError;
 use percept::scan::{ScanOptions, ScanResult, Scanner, Verdict};
-use rayon::prelude::*;
 
-use crate::walk::{expand, Entry};
-use crate::{ProfileArg, ScanArgs, ScanFormat};
-
-/// Files in flight at once (bounded memory whatever the folder size).
-const CHUNK: usize = 16;
+use crate::out;
+use crate::walk::{expand, for_each_ordered, read, Entry, NOT_AN_IMAGE};
+use crate::{ScanArgs, ScanFormat};
 
 #[derive(Default)]
 struct Summary {
@@ -24,6 +18,39 @@ struct Summary {
     no_match: usize,
     unreliable: usize,
     errors: usize,
+    skipped: usize,
+}
+
+impl Summary {
+    fn total(&self) -> usize {
+        self.matched + self.no_match + self.unreliable + self.errors + self.skipped
+    }
+}
+
+enum Outcome {
+    Scanned(ScanResult),
+    Failed(InputError),
+    Skipped(&'static str),
+}
+
+/// Opens the list for `scan` (and `compare --list`), with the messages an
+/// operator needs when the path is wrong.
+pub fn open_list(path: &Path, open: &OpenOptions) -> Result<ListFile, ExitCode> {
+    if path.is_dir() {
+        out::error(format!(
+            "{}: is a folder, not a list file (build one with `percept list build`)",
+            path.display()
+        ));
+        return Err(ExitCode::from(out::FAILED));
+    }
+    ListFile::open_with(path, open).map_err(|e| {
+        out::error(format!(
+            "{}: {}",
+            path.display(),
+            crate::list_cmd::explain(path, &e)
+        ));
+        ExitCode::from(out::FAILED)
+    })
 }
 
 pub fn run(args: ScanArgs) -> ExitCode {
@@ -33,115 +60,222 @@ pub fn run(args: ScanArgs) -> ExitCode {
         Err(code) => return code,
     };
     open.min_list_version = args.min_list_version;
-    let list = match ListFile::open_with(&args.list, &open) {
+    let list = match open_list(&args.list, &open) {
         Ok(l) => Arc::new(l),
-        Err(e) => {
-            eprintln!("percept: {}: {e}", args.list.display());
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let mut options = ScanOptions::default();
     options.threshold = args.threshold;
     options.min_quality = args.min_quality;
-    options.profile = match args.profile {
-        ProfileArg::Full => Profile::FullResolution,
-        ProfileArg::Cli512 => Profile::Cli512,
-    };
+    options.profile = crate::profile(args.profile);
     options.decode.jpeg_scaling = crate::jpeg_scaling(args.fast_decode);
-    let report_downscale = args.fast_decode.is_some();
-    let scanner = Scanner::new(list, options);
-    let entries = expand(&args.paths);
-
-    let bar = ProgressBar::with_draw_target(
-        Some(entries.len() as u64),
-        if !args.quiet && std::io::stderr().is_terminal() {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        },
-    );
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:40} {pos}/{len} images, {per_sec}, eta {eta}")
-    {
-        bar.set_style(style);
-    }
-
-    let stdout = std::io::stdout();
-    if args.format == ScanFormat::Csv {
-        println!("verdict,distance,id,label,quality,exact_file,file");
+    crate::warn_high_threshold(args.threshold);
+    let list_version = list.info().list_version;
+    let scanner = match Scanner::new(list, options) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            out::error(e);
+            return ExitCode::from(out::FAILED);
+        }
+    };
+    let format = args.format;
+    if format == ScanFormat::Csv {
+        out::line("file,verdict,distance,variant,id,label,quality,exact_file,error");
     }
     let mut summary = Summary::default();
-    for chunk in entries.chunks(CHUNK) {
-        let results: Vec<(&Path, Result<ScanResult, String>)> = chunk
-            .par_iter()
-            .map(|entry| match entry {
-                Entry::File(p) => (p.as_path(), scan_file(&scanner, p)),
-                Entry::Unreadable(p, e) => (p.as_path(), Err(format!("cannot read: {e}"))),
-            })
-            .collect();
-        let mut out = stdout.lock();
-        for (path, result) in results {
-            bar.inc(1);
-            match result {
-                Ok(r) => {
-                    match r.verdict {
-                        Verdict::Match => summary.matched += 1,
-                        Verdict::NoMatch => summary.no_match += 1,
-                        Verdict::Unreliable => summary.unreliable += 1,
-                    }
-                    let line = format_result(path, &r, args.format, report_downscale);
-                    if bar.suspend(|| writeln!(out, "{line}")).is_err() {
-                        return ExitCode::from(1);
-                    }
+    let mut emit = |name: &str, hash: Option<&str>, outcome: Outcome, verbose: bool| {
+        let record = match outcome {
+            Outcome::Scanned(r) => {
+                match r.verdict {
+                    Verdict::Match => summary.matched += 1,
+                    Verdict::NoMatch => summary.no_match += 1,
+                    Verdict::Unreliable => summary.unreliable += 1,
                 }
-                Err(reason) => {
-                    summary.errors += 1;
-                    bar.suspend(|| eprintln!("percept: {}: {reason}", path.display()));
+                Some(format_result(
+                    name,
+                    hash,
+                    &r,
+                    format,
+                    args.fast_decode.is_some(),
+                ))
+            }
+            Outcome::Failed(e) => {
+                summary.errors += 1;
+                out::error(format!("{name}: {e}"));
+                match format {
+                    ScanFormat::Text => None,
+                    ScanFormat::Csv => Some(format!(
+                        "{},error,,,,,,,{}",
+                        out::csv_field(name),
+                        out::csv_field(&e.to_string())
+                    )),
+                    ScanFormat::Json => Some(
+                        serde_json::json!({"file": name, "verdict": "error", "error": e.to_string(), "class": out::class(&e)})
+                            .to_string(),
+                    ),
                 }
             }
+            Outcome::Skipped(why) => {
+                summary.skipped += 1;
+                match format {
+                    ScanFormat::Text => {
+                        verbose.then(|| format!("{:<10}  {name}  ({why})", "skipped"))
+                    }
+                    ScanFormat::Csv => {
+                        Some(format!("{},skipped,,,,,,,{why}", out::csv_field(name)))
+                    }
+                    ScanFormat::Json => Some(
+                        serde_json::json!({"file": name, "verdict": "skipped", "skipped": why})
+                            .to_string(),
+                    ),
+                }
+            }
+        };
+        record
+    };
+
+    let bar;
+    let mut unreadable_lines = 0;
+    if let Some(hashes) = &args.hashes {
+        bar = out::progress(0, false, "hashes");
+        let text = match crate::list_cmd::read_text(hashes) {
+            Ok(t) => t,
+            Err(code) => return code,
+        };
+        let imported = parse_list(&text, ImportFormat::Auto, 0);
+        for issue in &imported.issues {
+            unreadable_lines += 1;
+            out::error(format!(
+                "{}:{}: {}",
+                hashes.display(),
+                issue.line,
+                issue.reason
+            ));
         }
+        for ((entry, quality), line) in imported
+            .entries
+            .iter()
+            .zip(&imported.qualities)
+            .zip(&imported.lines)
+        {
+            let name = match &entry.label {
+                Some(label) => label.clone(),
+                None => format!("{}:{line}", hashes.display()),
+            };
+            let result = scanner.scan_hash(&entry.hash, quality.unwrap_or(100));
+            let hex = entry.hash.to_hex();
+            if let Some(record) = emit(&name, Some(&hex), Outcome::Scanned(result), args.verbose) {
+                out::line(&record);
+            }
+        }
+    } else {
+        let entries = expand(&args.paths);
+        bar = out::progress(entries.len(), !args.quiet, "files");
+        let worker = scanner.clone();
+        for_each_ordered(
+            entries,
+            move |entry| scan_entry(&worker, entry),
+            |entry, outcome| {
+                bar.inc(1);
+                let name = entry.name();
+                if let Some(record) = bar.suspend(|| emit(&name, None, outcome, args.verbose)) {
+                    bar.suspend(|| out::line(&record));
+                }
+            },
+        );
     }
     bar.finish_and_clear();
-    let line = format!(
-        "scanned {} images: {} match, {} no-match, {} unreliable, {} errors",
-        entries.len(),
+    summary.errors += unreadable_lines;
+    let total = summary.total();
+    let noun = if args.hashes.is_some() {
+        "hash"
+    } else {
+        "file"
+    };
+    let text = format!(
+        "scanned {}: {} match, {} no-match, {} unreliable, {}, {} skipped ({NOT_AN_IMAGE})",
+        out::count(total, noun),
         summary.matched,
         summary.no_match,
         summary.unreliable,
-        summary.errors
+        out::count(summary.errors, "error"),
+        summary.skipped,
     );
-    if args.format == ScanFormat::Text {
-        println!("{line}");
-    } else {
-        eprintln!("percept: {line}");
+    let nothing = summary.matched + summary.no_match + summary.unreliable + summary.errors == 0;
+    let found = summary.matched > 0;
+    let failed = summary.errors > 0 || nothing;
+    match format {
+        ScanFormat::Text => out::line(&text),
+        ScanFormat::Csv => out::line(&format!(
+            ",summary,,,,,,,files={total} match={} no-match={} unreliable={} errors={} skipped={} list_version={list_version} exit={}",
+            summary.matched,
+            summary.no_match,
+            summary.unreliable,
+            summary.errors,
+            summary.skipped,
+            u8::from(found) | u8::from(failed) << 1
+        )),
+        ScanFormat::Json => out::line(
+            &serde_json::json!({"summary": {
+                "files": total, "match": summary.matched, "no_match": summary.no_match,
+                "unreliable": summary.unreliable, "errors": summary.errors,
+                "skipped": summary.skipped, "list_version": list_version,
+                "threshold": args.threshold, "exit": u8::from(found) | u8::from(failed) << 1,
+            }})
+            .to_string(),
+        ),
     }
-    if summary.errors > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    if nothing {
+        out::error("nothing scanned: no image found in the given paths");
+    }
+    out::exit(found, failed)
+}
+
+fn scan_entry(scanner: &Scanner, entry: &Entry) -> Outcome {
+    let source = match entry {
+        Entry::Input(s) => s,
+        Entry::Unreadable(_, e) => {
+            return Outcome::Failed(InputError::Io(std::io::Error::new(e.kind(), e.to_string())))
+        }
+    };
+    // Every file is read whole: the exact-file digests are checked whatever
+    // the content; only then does an unrecognised file found in a folder
+    // count as skipped.
+    let bytes = match read(
+        source,
+        scanner.options().decode.limits.max_input_bytes,
+        false,
+    ) {
+        Ok(Some(b)) => b,
+        Ok(None) => return Outcome::Skipped(NOT_AN_IMAGE),
+        Err(e) => return Outcome::Failed(e),
+    };
+    let in_folder = matches!(
+        source,
+        crate::walk::Source::File {
+            in_folder: true,
+            ..
+        }
+    );
+    match scanner.scan_bytes(&bytes) {
+        Ok(r) => Outcome::Scanned(r),
+        Err(InputError::UnrecognisedFormat) if in_folder => Outcome::Skipped(NOT_AN_IMAGE),
+        Err(e) => Outcome::Failed(e),
     }
 }
 
-fn scan_file(scanner: &Scanner, path: &Path) -> Result<ScanResult, String> {
-    let bytes = read_file_limited(path, scanner.options().decode.limits.max_input_bytes)
-        .map_err(|e| e.to_string())?;
-    scanner.scan_bytes(&bytes).map_err(|e| e.to_string())
-}
-
-/// One verdict line. With `--fast-decode`, JSON objects also carry
-/// `downscale` (1, 4 or 8); text and CSV keep their columns.
+/// One verdict record. With `--fast-decode`, JSON objects also carry
+/// `downscale` (1, 4 or 8).
 fn format_result(
-    path: &Path,
+    name: &str,
+    hash: Option<&str>,
     r: &ScanResult,
     format: ScanFormat,
     report_downscale: bool,
 ) -> String {
     let best = r.best();
     let label = r.best_label().unwrap_or("");
-    let distance = best.map(|m| m.distance.to_string()).unwrap_or_default();
-    let id = best.map(|m| m.id.to_string()).unwrap_or_default();
     let quality = r.quality.map(|q| q.to_string()).unwrap_or_default();
-    let file = path.display().to_string();
     match format {
         ScanFormat::Text => {
             let how = if r.exact_file {
@@ -155,7 +289,7 @@ fn format_result(
                     if label.is_empty() {
                         String::new()
                     } else {
-                        format!(", {label:?}")
+                        format!(", label {label}")
                     }
                 )
             } else {
@@ -165,23 +299,33 @@ fn format_result(
                 "{:<10}  quality {:>3}  {}  {}",
                 r.verdict.as_str(),
                 quality,
-                file,
+                hash.map(|h| format!("{h}  {name}"))
+                    .unwrap_or_else(|| name.to_string()),
                 how
             )
         }
         ScanFormat::Csv => format!(
-            "{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},",
+            out::csv_field(name),
             r.verdict.as_str(),
-            distance,
-            id,
-            csv_field(label),
+            best.map(|m| m.distance.to_string()).unwrap_or_default(),
+            best.map(|m| m.variant.name()).unwrap_or_default(),
+            best.map(|m| m.id.to_string()).unwrap_or_default(),
+            out::csv_field(label),
             quality,
             r.exact_file,
-            csv_field(&file)
         ),
         ScanFormat::Json => {
+            let matches: Vec<serde_json::Value> = r
+                .matches
+                .iter()
+                .zip(&r.labels)
+                .map(|(m, l)| {
+                    serde_json::json!({"id": m.id, "distance": m.distance, "variant": m.variant.name(), "label": l})
+                })
+                .collect();
             let mut object = serde_json::json!({
-                "file": file,
+                "file": name,
                 "verdict": r.verdict.as_str(),
                 "exact_file": r.exact_file,
                 "quality": r.quality,
@@ -189,20 +333,16 @@ fn format_result(
                 "id": best.map(|m| m.id),
                 "label": r.best_label(),
                 "variant": best.map(|m| m.variant.name()),
-                "matches": r.matches.len(),
+                "matches": matches,
+                "list_version": r.list_version,
             });
+            if let Some(h) = hash {
+                object["hash"] = h.into();
+            }
             if report_downscale {
                 object["downscale"] = r.downscale.into();
             }
             object.to_string()
         }
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }
