@@ -36,6 +36,7 @@ fn main() {
         &ListContents {
             set: &set,
             file_digests: &[],
+            files: &[],
             list_version: 1,
         },
         &path,

@@ -6,8 +6,11 @@ project owns them outright. Needs numpy and Pillow:
     pip install numpy pillow
     python3 scripts/make_testdata.py
 
-The sample list is then made with percept itself:
+The sample list is then made with percept itself (an existing output is
+removed first: `list build` refuses to write a version that is not above
+the list it replaces):
     percept hash testdata/images/waves-320x240.png testdata/images/grey-200x150.png > testdata/sample-list.csv
+    rm -f testdata/sample-list.pcl
     percept list build testdata/sample-list.csv --exact-files testdata/images/other-rgba-180x300.png \
         --prefilter-key 7065726365707420746573746461746f -o testdata/sample-list.pcl
 
@@ -16,6 +19,7 @@ fixed seeds; see testdata/signed/README.md) are made the same way:
     printf '%s\n' 1111111111111111111111111111111111111111111111111111111111111111 > testdata/signed/test-key-a.secret
     printf '%s\n' 2222222222222222222222222222222222222222222222222222222222222222 > testdata/signed/test-key-b.secret
     for v in 1 2; do
+        rm -f /tmp/sample-v$v.pcl
         percept list build testdata/sample-list.csv --exact-files testdata/images/other-rgba-180x300.png \
             --prefilter-key 7065726365707420746573746461746f --list-version $v -o /tmp/sample-v$v.pcl
     done
@@ -26,7 +30,9 @@ fixed seeds; see testdata/signed/README.md) are made the same way:
     percept list info testdata/signed/sample-v2-signed-b.pcl | sed -n 's/^signed by: *\([0-9a-f]\{64\}\) .*/\1/p' > testdata/signed/test-key-b.pub
 (`percept list keygen` draws a random seed, so the fixed test seeds are
 written directly; tests/cli.rs checks that the signed lists rebuild byte
-for byte.)
+for byte.) testdata/sample-list-format2.pcl is the sample list as list
+format version 2 (before exact-file ids and labels) wrote it, kept so that
+tests/db_file.rs checks that such lists still open.
 """
 import os
 

@@ -14,7 +14,7 @@
 
 use std::sync::{Arc, PoisonError, RwLock};
 
-use crate::db::{DbError, ListFile};
+use crate::db::{DbError, FileEntry, ListFile};
 use crate::hash::pdq::{self, DihedralHashes, Profile};
 use crate::hash::Hash256;
 use crate::index::{Match, DEFAULT_THRESHOLD};
@@ -114,6 +114,9 @@ pub struct ScanResult {
     pub verdict: Verdict,
     /// True when the verdict came from the exact-file digest list.
     pub exact_file: bool,
+    /// The exact-file entries the bytes matched (their ids and labels, when
+    /// the list gives them); empty unless `exact_file`.
+    pub exact_files: Vec<FileEntry>,
     /// PDQ quality (`None` when the exact-file check decided first).
     pub quality: Option<u8>,
     /// Every list entry within the threshold, closest first (entry
@@ -196,10 +199,12 @@ impl Scanner {
     pub fn scan_bytes(&self, bytes: &[u8]) -> Result<ScanResult, InputError> {
         let list = self.list();
         let digest = blake3::hash(bytes);
-        if list.contains_file_digest(digest.as_bytes()) {
+        let files = list.file_matches(digest.as_bytes());
+        if !files.is_empty() {
             return Ok(ScanResult {
                 verdict: Verdict::Match,
                 exact_file: true,
+                exact_files: files,
                 quality: None,
                 matches: Vec::new(),
                 labels: Vec::new(),
@@ -237,6 +242,7 @@ impl Scanner {
             return ScanResult {
                 verdict: Verdict::Unreliable,
                 exact_file: false,
+                exact_files: Vec::new(),
                 quality: Some(quality),
                 matches: Vec::new(),
                 labels: Vec::new(),
@@ -257,6 +263,7 @@ impl Scanner {
                 Verdict::Match
             },
             exact_file: false,
+            exact_files: Vec::new(),
             quality: Some(quality),
             matches,
             labels,

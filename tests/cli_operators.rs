@@ -578,6 +578,19 @@ fn export_diff_keys_sign_and_verify_for_an_audit() {
     ])
     .status
     .success());
+    // The exact file carries an id (after the ten hashes') and its path.
+    let out = percept([
+        "scan",
+        "--format",
+        "json",
+        "--list",
+        s(&v1),
+        s(&images().join("tiny-4x4.png")),
+    ]);
+    let rows = json_lines(&out);
+    assert_eq!(rows[0]["exact_file"], true);
+    assert_eq!(rows[0]["id"], 10);
+    assert!(rows[0]["label"].as_str().unwrap().ends_with("tiny-4x4.png"));
     // Export round trip: ids, labels and digests survive.
     let export = percept(["list", "export", s(&v1)]);
     assert!(export.status.success());
@@ -732,10 +745,12 @@ fn completions_and_man_page() {
 fn closed_pipe(args: &[&str]) {
     use std::os::fd::FromRawFd;
     let mut fds = [0i32; 2];
-    // SAFETY: pipe fills two descriptors we then own; the reading end is
+    // SAFETY: pipe2 fills two descriptors we then own; the reading end is
     // closed at once, the writing end handed to the child as its stdout.
+    // Close-on-exec, so that no child another test starts meanwhile keeps
+    // a copy of the reading end open (the pipe would then not be closed).
     let writer = unsafe {
-        assert_eq!(libc::pipe(fds.as_mut_ptr()), 0);
+        assert_eq!(libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC), 0);
         libc::close(fds[0]);
         std::os::fd::OwnedFd::from_raw_fd(fds[1])
     };

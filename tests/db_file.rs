@@ -1,6 +1,6 @@
 //! The list file: round trip, zero copy, and refusal of every malformed form.
 
-use percept::db::{ChecksumPolicy, DbError, ListContents, ListFile};
+use percept::db::{ChecksumPolicy, DbError, FileEntry, ListContents, ListFile};
 use percept::index::{Entry, KnownHashSet};
 use percept::Hash256;
 
@@ -23,6 +23,7 @@ fn sample_bytes() -> Vec<u8> {
     ListContents {
         set: &set,
         file_digests: &[[7u8; 32], [1u8; 32]],
+        files: &[],
         list_version: 42,
     }
     .to_bytes()
@@ -38,6 +39,7 @@ fn round_trip_from_file_is_zero_copy_and_answers_the_same() {
         &ListContents {
             set: &set,
             file_digests: &[[9u8; 32]],
+            files: &[],
             list_version: 7,
         },
         &path,
@@ -122,9 +124,14 @@ fn malformed_headers_get_their_own_errors() {
         ("bad magic", Box::new(|b| b[0] = b'X'), |e| {
             matches!(e, DbError::BadMagic)
         }),
-        ("future version", Box::new(|b| b[8] = 3), |e| {
-            matches!(e, DbError::UnsupportedVersion(3))
+        ("future version", Box::new(|b| b[8] = 4), |e| {
+            matches!(e, DbError::UnsupportedVersion(4))
         }),
+        (
+            "version 2 with version 3's sections",
+            Box::new(|b| b[8] = 2),
+            |e| matches!(e, DbError::Malformed(_)),
+        ),
         ("pre-release version 1", Box::new(|b| b[8] = 1), |e| {
             matches!(e, DbError::UnsupportedVersion(1))
         }),
@@ -238,4 +245,75 @@ fn deferred_checksum_never_reads_out_of_bounds() {
             }
         }
     }
+}
+
+#[test]
+fn exact_file_entries_keep_ids_and_labels() {
+    let set = sample_set(5);
+    let files = [
+        FileEntry {
+            digest: [3u8; 32],
+            id: Some(77),
+            label: Some("known file".into()),
+        },
+        FileEntry {
+            digest: [3u8; 32],
+            id: Some(78),
+            label: None,
+        },
+        FileEntry {
+            digest: [1u8; 32],
+            id: None,
+            label: Some("no id".into()),
+        },
+    ];
+    // A bare digest that also has an entry is stored once, with the entry.
+    let bytes = ListContents {
+        set: &set,
+        file_digests: &[[3u8; 32], [9u8; 32]],
+        files: &files,
+        list_version: 1,
+    }
+    .to_bytes();
+    let list = open(&bytes).unwrap();
+    assert_eq!(list.info().format_version, 3);
+    assert_eq!(list.info().file_digests, 4);
+    let mut found = list.file_matches(&[3u8; 32]);
+    found.sort();
+    assert_eq!(found, files[..2].to_vec());
+    assert_eq!(list.file_matches(&[1u8; 32]), vec![files[2].clone()]);
+    assert_eq!(
+        list.file_matches(&[9u8; 32]),
+        vec![FileEntry {
+            digest: [9u8; 32],
+            id: None,
+            label: None
+        }]
+    );
+    assert!(list.file_matches(&[2u8; 32]).is_empty());
+}
+
+/// A list written by the previous format (version 2: exact-file digests
+/// without ids or labels), kept in testdata/, still opens and answers.
+#[test]
+fn format_2_lists_are_still_read() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sample-list-format2.pcl");
+    let old = ListFile::open(&path, ChecksumPolicy::OnLoad).unwrap();
+    let new = ListFile::open(
+        &path.with_file_name("sample-list.pcl"),
+        ChecksumPolicy::OnLoad,
+    )
+    .unwrap();
+    assert_eq!(old.info().format_version, 2);
+    assert_eq!(new.info().format_version, 3);
+    let (a, b) = (old.known_hashes(), new.known_hashes());
+    assert_eq!(a.len(), b.len());
+    for i in 0..a.len() {
+        assert_eq!(a.entry(i), b.entry(i));
+    }
+    assert_eq!(old.file_digests(), new.file_digests());
+    let d = old.file_digests()[0];
+    assert_eq!(old.file_matches(&d)[0].id, None);
+    assert_eq!(new.file_matches(&d)[0].id, Some(2));
 }

@@ -47,6 +47,7 @@ fn list_bytes(hashes: &[Hash256], version: u64) -> Vec<u8> {
     ListContents {
         set: &set,
         file_digests: &[[5u8; 32]],
+        files: &[],
         list_version: version,
     }
     .to_bytes()

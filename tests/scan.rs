@@ -32,6 +32,7 @@ fn scanner_for(listed: &[&str], exact: &[&str], options: ScanOptions) -> Scanner
     let bytes = ListContents {
         set: &set,
         file_digests: &digests,
+        files: &[],
         list_version: 1,
     }
     .to_bytes();
@@ -110,6 +111,7 @@ fn exact_file_is_known_before_decoding() {
     let bytes = ListContents {
         set: &set,
         file_digests: &[*blake3::hash(junk).as_bytes()],
+        files: &[],
         list_version: 1,
     }
     .to_bytes();
@@ -130,6 +132,7 @@ fn options_out_of_range_are_refused() {
             &ListContents {
                 set: &KnownHashSet::build(Vec::new()),
                 file_digests: &[],
+                files: &[],
                 list_version: 1,
             }
             .to_bytes(),

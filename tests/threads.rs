@@ -51,6 +51,7 @@ fn opening_a_large_list_and_scanning_start_no_threads() {
     let bytes = ListContents {
         set: &set,
         file_digests: &[[7u8; 32]],
+        files: &[],
         list_version: 1,
     }
     .to_bytes();

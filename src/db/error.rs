@@ -6,7 +6,7 @@ pub enum DbError {
     Io(#[from] std::io::Error),
     #[error("not a percept list (bad magic)")]
     BadMagic,
-    #[error("list format version {0} is not supported (this build reads version 2)")]
+    #[error("list format version {0} is not supported (this build reads versions 2 and 3)")]
     UnsupportedVersion(u32),
     #[error("list is truncated: {0}")]
     Truncated(&'static str),

@@ -11,6 +11,7 @@
 //! header line, or the shape every data line shares), never from the
 //! values in one field.
 
+use super::write::FileEntry;
 use crate::hash::Hash256;
 use crate::index::Entry;
 
@@ -84,7 +85,10 @@ pub struct ImportedList {
     pub qualities: Vec<Option<u8>>,
     /// `lines[i]` is the 1-based line `entries[i]` came from.
     pub lines: Vec<usize>,
+    /// Exact-file digests without an id or label (`blake3:<hex>` lines).
     pub file_digests: Vec<[u8; 32]>,
+    /// Exact-file entries with an id or label (`list export` rows).
+    pub files: Vec<FileEntry>,
     pub issues: Vec<ImportIssue>,
     /// Data lines (not blank, not comments, not a header) seen.
     pub data_lines: usize,
@@ -103,6 +107,7 @@ pub fn parse_list(text: &str, format: ImportFormat, first_id: u64) -> ImportedLi
         qualities: Vec::new(),
         lines: Vec::new(),
         file_digests: Vec::new(),
+        files: Vec::new(),
         issues: Vec::new(),
         data_lines: 0,
     };
@@ -165,6 +170,7 @@ pub fn parse_list(text: &str, format: ImportFormat, first_id: u64) -> ImportedLi
                 out.lines.push(line);
             }
             Ok(Parsed::Digest(d)) => out.file_digests.push(d),
+            Ok(Parsed::File(f)) => out.files.push(f),
             Ok(Parsed::Nothing) => out.data_lines -= 1,
             Err(reason) => out.issues.push(ImportIssue { line, reason }),
         }
@@ -182,6 +188,7 @@ enum Parsed {
         quality: Option<u8>,
     },
     Digest([u8; 32]),
+    File(FileEntry),
     /// A row the format says to pass over (another signal type, a JSON
     /// error or summary record).
     Nothing,
@@ -276,9 +283,24 @@ fn parse_line(format: ImportFormat, raw: &str, trimmed: &str) -> Result<Parsed, 
                         .map_err(|_| "id is not a whole number".to_string())?;
                     Ok(entry(hash(&f[1])?, Some(id), Some(f[3..].join(",")), None))
                 }
-                "blake3" => Hash256::from_hex(f[1].trim())
-                    .map(|h| Parsed::Digest(h.to_bytes()))
-                    .map_err(|e| format!("bad BLAKE3 digest: {e}")),
+                "blake3" => {
+                    let digest = Hash256::from_hex(f[1].trim())
+                        .map_err(|e| format!("bad BLAKE3 digest: {e}"))?
+                        .to_bytes();
+                    let id = match f[2].trim() {
+                        "" => None,
+                        id => Some(
+                            id.parse::<u64>()
+                                .map_err(|_| "id is not a whole number".to_string())?,
+                        ),
+                    };
+                    let label = Some(f[3..].join(",")).filter(|l| !l.is_empty());
+                    Ok(if id.is_none() && label.is_none() {
+                        Parsed::Digest(digest)
+                    } else {
+                        Parsed::File(FileEntry { digest, id, label })
+                    })
+                }
                 other => Err(format!("unknown kind {other:?} (pdq or blake3)")),
             }
         }

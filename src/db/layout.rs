@@ -1,7 +1,9 @@
 //! Constants of the file layout (see the module docs of `db`).
 
 pub(crate) const MAGIC: &[u8; 8] = b"PRCPTLST";
-pub(crate) const FORMAT_VERSION: u32 = 2;
+/// The version written. Version 2 (no ids or labels for exact-file
+/// digests) is still read.
+pub(crate) const FORMAT_VERSION: u32 = 3;
 pub(crate) const HEADER_LEN: usize = 64;
 pub(crate) const SECTION_ENTRY_LEN: usize = 32;
 pub(crate) const CHECKSUM_LEN: usize = 32;
@@ -19,10 +21,13 @@ pub(crate) enum Section {
     FileDigests = 7,
     PrefilterKey = 8,
     PrefilterBits = 9,
+    FileIds = 10,
+    FileLabelOffsets = 11,
+    FileLabelBytes = 12,
 }
 
 impl Section {
-    pub(crate) const ALL: [Section; 9] = [
+    pub(crate) const ALL: [Section; 12] = [
         Section::Hashes,
         Section::Ids,
         Section::LabelOffsets,
@@ -32,7 +37,19 @@ impl Section {
         Section::FileDigests,
         Section::PrefilterKey,
         Section::PrefilterBits,
+        Section::FileIds,
+        Section::FileLabelOffsets,
+        Section::FileLabelBytes,
     ];
+
+    /// The sections of a format version (2: the first nine).
+    pub(crate) fn count_for(version: u32) -> usize {
+        if version == 2 {
+            9
+        } else {
+            Section::ALL.len()
+        }
+    }
 
     pub(crate) fn from_u32(v: u32) -> Option<Section> {
         Section::ALL.into_iter().find(|s| *s as u32 == v)
@@ -43,11 +60,13 @@ impl Section {
         match self {
             Section::Hashes | Section::FileDigests => 32,
             Section::Ids
+            | Section::FileIds
+            | Section::FileLabelOffsets
             | Section::LabelOffsets
             | Section::PrefilterKey
             | Section::PrefilterBits => 8,
             Section::MihDirectory => 4,
-            Section::LabelBytes => 1,
+            Section::LabelBytes | Section::FileLabelBytes => 1,
             Section::MihPermutation => 3,
         }
     }

@@ -7,7 +7,7 @@
 //! | offset | size | field |
 //! | --- | --- | --- |
 //! | 0 | 8 | magic `PRCPTLST` |
-//! | 8 | 4 | format version (2; version 1, never released, had no prefilter) |
+//! | 8 | 4 | format version (3; 2 is still read: it has no exact-file ids or labels; 1, never released, had no prefilter) |
 //! | 12 | 4 | MIH directory bits |
 //! | 16 | 8 | list version (set by the list's producer, increases with each release) |
 //! | 24 | 8 | entry count N |
@@ -27,9 +27,12 @@
 //! `FILE_DIGESTS` (D x 32 bytes, sorted), `PREFILTER_KEY` (2 x u64: the
 //! SipHash-1-3 key of the Bloom prefilter), `PREFILTER_BITS`
 //! (`ceil(N x 80 / 512)` (at least 1) 512-bit lines as u64 words; see
-//! `index::bloom`). Unknown section kinds are refused (a newer format
-//! version would be needed to add one). The prefilter is a pure function of
-//! the hashes and the key: `percept list info --check-prefilter` rebuilds it.
+//! `index::bloom`), and since version 3 `FILE_IDS` (D x u64, `u64::MAX` for
+//! none), `FILE_LABEL_OFFSETS` ((D+1) x u64) and `FILE_LABEL_BYTES`
+//! (UTF-8): the ids and labels of the exact-file entries, in digest order.
+//! Unknown section kinds are refused (a newer format version would be
+//! needed to add one). The prefilter is a pure function of the hashes and
+//! the key: `percept list info` rebuilds it and compares.
 
 // Panic policy for code that handles untrusted input (README, "Hostile
 // input"): no unwrap/expect/panic outside tests; slicing only within bounds
@@ -49,4 +52,4 @@ pub use error::DbError;
 pub use import::{parse_list, ImportFormat, ImportIssue, ImportedList};
 pub use read::{sign_list_bytes, ChecksumPolicy, ListFile, ListInfo, OpenOptions};
 pub use sign::{PublicKey, SecretKey};
-pub use write::{write_list, ListContents};
+pub use write::{write_list, FileEntry, ListContents};

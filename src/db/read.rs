@@ -9,6 +9,7 @@ use super::layout::{
     Section, ALIGN, CHECKSUM_LEN, FORMAT_VERSION, HEADER_LEN, MAGIC, SECTION_ENTRY_LEN,
 };
 use super::sign::{self, PublicKey, SIGNATURE_BLOCK_LEN, SIGNATURE_MAGIC};
+use super::write::FileEntry;
 use super::DbError;
 use crate::index::bloom::{self, Prefilter};
 use crate::index::mih::{dir_bits_for, MihTables, SLOTS};
@@ -84,6 +85,11 @@ impl OpenOptions {
 pub struct ListFile {
     set: KnownHashSet,
     digests: Slab<[u8; 32]>,
+    /// Per digest: id (`u64::MAX`: none) and label range; empty for
+    /// format version 2 lists, which have neither.
+    file_ids: Slab<u64>,
+    file_label_offsets: Slab<u64>,
+    file_label_bytes: Slab<u8>,
     info: ListInfo,
     bytes: SharedBytes,
     /// Bytes of the list proper (header to checksum); a signature block
@@ -190,8 +196,21 @@ impl ListFile {
         let digests = section(&bytes, &layout, Section::FileDigests)?;
         let key: Slab<u64> = section(&bytes, &layout, Section::PrefilterKey)?;
         let filter_words = section(&bytes, &layout, Section::PrefilterBits)?;
+        let (file_ids, file_label_offsets, file_label_bytes) = if layout.format_version >= 3 {
+            (
+                section(&bytes, &layout, Section::FileIds)?,
+                section(&bytes, &layout, Section::FileLabelOffsets)?,
+                section(&bytes, &layout, Section::FileLabelBytes)?,
+            )
+        } else {
+            (
+                Slab::Owned(Vec::new()),
+                Slab::Owned(Vec::new()),
+                Slab::Owned(Vec::new()),
+            )
+        };
         let info = ListInfo {
-            format_version: FORMAT_VERSION,
+            format_version: layout.format_version,
             list_version: layout.list_version,
             entries: n as u64,
             file_digests: layout.digests as u64,
@@ -217,6 +236,9 @@ impl ListFile {
         Ok(ListFile {
             set,
             digests,
+            file_ids,
+            file_label_offsets,
+            file_label_bytes,
             info,
             bytes,
             list_len,
@@ -251,6 +273,37 @@ impl ListFile {
     /// The exact-file BLAKE3 digests, sorted.
     pub fn file_digests(&self) -> &[[u8; 32]] {
         self.digests.as_slice()
+    }
+
+    /// Exact-file entry `i` (in digest order), or `None` past the end.
+    pub fn file_entry(&self, i: usize) -> Option<FileEntry> {
+        let digest = *self.digests.as_slice().get(i)?;
+        let id = self
+            .file_ids
+            .as_slice()
+            .get(i)
+            .copied()
+            .filter(|&id| id != u64::MAX);
+        let off = self.file_label_offsets.as_slice();
+        let label = match (off.get(i), off.get(i + 1)) {
+            (Some(&lo), Some(&hi)) if lo < hi => self
+                .file_label_bytes
+                .as_slice()
+                .get(lo as usize..hi as usize)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .map(str::to_string),
+            _ => None,
+        };
+        Some(FileEntry { digest, id, label })
+    }
+
+    /// Every exact-file entry with this digest (several when the list gives
+    /// one file several ids or labels).
+    pub fn file_matches(&self, digest: &[u8; 32]) -> Vec<FileEntry> {
+        let all = self.digests.as_slice();
+        let start = all.partition_point(|d| d < digest);
+        let end = start + all[start..].partition_point(|d| d == digest);
+        (start..end).filter_map(|i| self.file_entry(i)).collect()
     }
 
     /// Whether a file with this BLAKE3 digest is on the list.
@@ -309,6 +362,7 @@ fn verify(bytes: &[u8]) -> Result<(), DbError> {
 }
 
 struct Layout {
+    format_version: u32,
     list_version: u64,
     entries: usize,
     digests: usize,
@@ -346,9 +400,10 @@ fn parse_layout(b: &[u8]) -> Result<Layout, DbError> {
         return Err(DbError::Truncated("header"));
     }
     let version = u32_at(b, 8);
-    if version != FORMAT_VERSION {
+    if !(2..=FORMAT_VERSION).contains(&version) {
         return Err(DbError::UnsupportedVersion(version));
     }
+    let kinds = Section::count_for(version);
     let dir_bits = u32_at(b, 12);
     let list_version = u64_at(b, 16);
     let entries = u64_at(b, 24);
@@ -380,10 +435,9 @@ fn parse_layout(b: &[u8]) -> Result<Layout, DbError> {
         ));
     }
     let digests = digests as usize;
-    if section_count != Section::ALL.len() {
+    if section_count != kinds {
         return Err(DbError::Malformed(format!(
-            "{section_count} sections, expected {}",
-            Section::ALL.len()
+            "{section_count} sections, expected {kinds}"
         )));
     }
     let table_end = HEADER_LEN + SECTION_ENTRY_LEN * section_count;
@@ -395,6 +449,7 @@ fn parse_layout(b: &[u8]) -> Result<Layout, DbError> {
     for i in 0..section_count {
         let at = HEADER_LEN + SECTION_ENTRY_LEN * i;
         let kind = Section::from_u32(u32_at(b, at))
+            .filter(|k| (*k as usize) <= kinds)
             .ok_or_else(|| DbError::Malformed(format!("unknown section kind {}", u32_at(b, at))))?;
         let offset = u64_at(b, at + 8);
         let len = u64_at(b, at + 16);
@@ -416,7 +471,9 @@ fn parse_layout(b: &[u8]) -> Result<Layout, DbError> {
             Section::LabelBytes => len,
             Section::MihDirectory => (SLOTS as u64) * ((1u64 << dir_bits) + 1),
             Section::MihPermutation => (SLOTS as u64 - 1) * n as u64,
-            Section::FileDigests => digests as u64,
+            Section::FileDigests | Section::FileIds => digests as u64,
+            Section::FileLabelOffsets => digests as u64 + 1,
+            Section::FileLabelBytes => len,
             Section::PrefilterKey => 2,
             Section::PrefilterBits => bloom::words_for(n) as u64,
         };
@@ -434,12 +491,13 @@ fn parse_layout(b: &[u8]) -> Result<Layout, DbError> {
         *slot = Some((offset as usize, len as usize));
     }
     let mut out = [(0usize, 0usize); Section::ALL.len()];
-    for (o, s) in out.iter_mut().zip(sections) {
-        // Every kind at most once, in a table with one entry per kind: none
-        // can be missing.
+    for (o, s) in out.iter_mut().zip(sections).take(kinds) {
+        // Every kind at most once, in a table with one entry per kind of
+        // the version: none can be missing.
         *o = s.ok_or_else(|| DbError::Malformed("missing section".into()))?;
     }
     Ok(Layout {
+        format_version: version,
         list_version,
         entries: n,
         digests,

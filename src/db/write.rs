@@ -9,11 +9,26 @@ use super::layout::{
 use super::DbError;
 use crate::index::KnownHashSet;
 
+/// A known file: the BLAKE3 digest of its bytes, with an id and a label
+/// like a hash entry's (both optional).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FileEntry {
+    pub digest: [u8; 32],
+    /// `None` is stored as `u64::MAX`, so ids run 0..u64::MAX - 1.
+    pub id: Option<u64>,
+    pub label: Option<String>,
+}
+
 /// What goes into a list file.
 pub struct ListContents<'a> {
     pub set: &'a KnownHashSet,
-    /// BLAKE3 digests of known files' bytes (any order; stored sorted, deduplicated).
+    /// BLAKE3 digests of known files' bytes with no id or label (any order;
+    /// stored sorted, deduplicated).
     pub file_digests: &'a [[u8; 32]],
+    /// Known files with ids and labels (any order; stored sorted by digest,
+    /// exact repeats once). A file that matches reports every entry with
+    /// its digest.
+    pub files: &'a [FileEntry],
     /// The producer's release number; consumers can refuse to go backwards.
     pub list_version: u64,
 }
@@ -22,12 +37,38 @@ impl ListContents<'_> {
     /// The complete file, checksum included.
     pub fn to_bytes(&self) -> Vec<u8> {
         let set = self.set;
-        let mut digests = self.file_digests.to_vec();
-        digests.sort_unstable();
-        digests.dedup();
+        let mut files: Vec<FileEntry> = self
+            .file_digests
+            .iter()
+            .map(|d| FileEntry {
+                digest: *d,
+                id: None,
+                label: None,
+            })
+            .chain(self.files.iter().cloned())
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        // A bare digest is dropped where the same digest has an entry with
+        // an id or label.
+        let described: std::collections::BTreeSet<[u8; 32]> = files
+            .iter()
+            .filter(|f| f.id.is_some() || f.label.is_some())
+            .map(|f| f.digest)
+            .collect();
+        files.retain(|f| f.id.is_some() || f.label.is_some() || !described.contains(&f.digest));
+        let digests: Vec<[u8; 32]> = files.iter().map(|f| f.digest).collect();
+        let file_ids: Vec<u64> = files.iter().map(|f| f.id.unwrap_or(u64::MAX)).collect();
+        let mut file_label_offsets = Vec::with_capacity(files.len() + 1);
+        let mut file_label_bytes = Vec::new();
+        file_label_offsets.push(0u64);
+        for f in &files {
+            file_label_bytes.extend_from_slice(f.label.as_deref().unwrap_or("").as_bytes());
+            file_label_offsets.push(file_label_bytes.len() as u64);
+        }
         let hashes: &[u8] = bytemuck::cast_slice(set.hashes.as_slice());
         let key = set.prefilter.key;
-        let sections: [(Section, &[u8], usize); 9] = [
+        let sections: [(Section, &[u8], usize); 12] = [
             (Section::Hashes, hashes, set.len()),
             (
                 Section::Ids,
@@ -64,6 +105,21 @@ impl ListContents<'_> {
                 Section::PrefilterBits,
                 bytemuck::cast_slice(set.prefilter.words.as_slice()),
                 set.prefilter.words.as_slice().len(),
+            ),
+            (
+                Section::FileIds,
+                bytemuck::cast_slice(&file_ids),
+                file_ids.len(),
+            ),
+            (
+                Section::FileLabelOffsets,
+                bytemuck::cast_slice(&file_label_offsets),
+                file_label_offsets.len(),
+            ),
+            (
+                Section::FileLabelBytes,
+                &file_label_bytes,
+                file_label_bytes.len(),
             ),
         ];
         let table_end = HEADER_LEN + SECTION_ENTRY_LEN * sections.len();

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use percept::db::{
-    parse_list, sign_list_bytes, write_list, ChecksumPolicy, DbError, ImportFormat, ListContents,
-    ListFile, OpenOptions, PublicKey, SecretKey,
+    parse_list, sign_list_bytes, write_list, ChecksumPolicy, DbError, FileEntry, ImportFormat,
+    ListContents, ListFile, OpenOptions, PublicKey, SecretKey,
 };
 use percept::index::{Entry, KnownHashSet};
 use percept::Hash256;
@@ -182,6 +182,8 @@ pub fn build(args: ListBuildArgs) -> ExitCode {
 
     let mut imported: Vec<Imported> = Vec::new();
     let mut digests: Vec<[u8; 32]> = Vec::new();
+    let mut files: Vec<FileEntry> = Vec::new();
+    let mut exact_paths: Vec<([u8; 32], String)> = Vec::new();
     let mut invalid = 0usize;
     let mut warnings = 0usize;
     for input in &args.inputs {
@@ -199,7 +201,11 @@ pub fn build(args: ListBuildArgs) -> ExitCode {
             ));
         }
         invalid += list.issues.len();
-        if list.data_lines > 0 && list.entries.is_empty() && list.file_digests.is_empty() {
+        if list.data_lines > 0
+            && list.entries.is_empty()
+            && list.file_digests.is_empty()
+            && list.files.is_empty()
+        {
             out::error(format!(
                 "{}: no line is in the {} format{}",
                 input.display(),
@@ -223,11 +229,14 @@ pub fn build(args: ListBuildArgs) -> ExitCode {
             });
         }
         digests.extend(list.file_digests);
+        files.extend(list.files);
     }
     for entry in expand(&args.exact_files) {
         match entry {
             Input::Input(Source::File { path, .. }) => match std::fs::read(&path) {
-                Ok(bytes) => digests.push(*blake3::hash(&bytes).as_bytes()),
+                Ok(bytes) => {
+                    exact_paths.push((*blake3::hash(&bytes).as_bytes(), path.display().to_string()))
+                }
                 Err(e) => {
                     out::error(format!("{}: cannot read: {e}", path.display()));
                     return failed();
@@ -279,11 +288,23 @@ pub fn build(args: ListBuildArgs) -> ExitCode {
     let next = kept
         .iter()
         .filter(|i| i.explicit_id)
-        .map(|i| i.entry.id.saturating_add(1))
+        .map(|i| i.entry.id)
+        .chain(files.iter().filter_map(|f| f.id))
+        .map(|id| id.saturating_add(1))
         .max()
         .unwrap_or(0);
-    for (i, id) in kept.iter_mut().filter(|i| !i.explicit_id).zip(next..) {
+    let mut ids = next..;
+    for (i, id) in kept.iter_mut().filter(|i| !i.explicit_id).zip(&mut ids) {
         i.entry.id = id;
+    }
+    // Files given with --exact-files: numbered after the hashes, labelled
+    // with their path.
+    for ((digest, path), id) in exact_paths.into_iter().zip(&mut ids) {
+        files.push(FileEntry {
+            digest,
+            id: Some(id),
+            label: Some(path),
+        });
     }
     let mut by_hash: BTreeMap<Hash256, Vec<u64>> = BTreeMap::new();
     let mut by_id: BTreeMap<u64, BTreeSet<Hash256>> = BTreeMap::new();
@@ -342,6 +363,16 @@ pub fn build(args: ListBuildArgs) -> ExitCode {
             out::count(before - digests.len(), "exact-file digest")
         ));
     }
+    let mut by_digest: BTreeMap<[u8; 32], usize> = BTreeMap::new();
+    for f in &files {
+        *by_digest.entry(f.digest).or_default() += 1;
+    }
+    for (digest, n) in by_digest.iter().filter(|(_, n)| **n > 1) {
+        warn(format!(
+            "file {} is listed {n} times; every entry is kept and reported on a match",
+            Hash256::from_bytes(*digest)
+        ));
+    }
     if warnings > 0 && args.strict {
         out::error(format!(
             "{} with --strict; nothing written",
@@ -349,7 +380,7 @@ pub fn build(args: ListBuildArgs) -> ExitCode {
         ));
         return failed();
     }
-    if entries.is_empty() && digests.is_empty() && !args.allow_empty {
+    if entries.is_empty() && digests.is_empty() && files.is_empty() && !args.allow_empty {
         out::error("the inputs hold no hash and no exact-file digest; nothing written (--allow-empty builds an empty list)");
         return failed();
     }
@@ -368,6 +399,7 @@ pub fn build(args: ListBuildArgs) -> ExitCode {
     let contents = ListContents {
         set: &set,
         file_digests: &digests,
+        files: &files,
         list_version,
     };
     // Through a temporary file in the same folder, renamed over the output.
@@ -379,7 +411,7 @@ pub fn build(args: ListBuildArgs) -> ExitCode {
         "wrote {} ({}, {}, list version {list_version}{}{})",
         args.output.display(),
         out::count(set.len(), "hash"),
-        out::count(digests.len(), "exact-file digest"),
+        out::count(digests.len() + files.len(), "exact-file entry"),
         previous
             .map(|p| format!(", previous {p}"))
             .unwrap_or_default(),
@@ -493,9 +525,16 @@ fn rows(list: &ListFile) -> Vec<String> {
         })
         .collect();
     rows.extend(
-        list.file_digests()
-            .iter()
-            .map(|d| format!("blake3,{},,", Hash256::from_bytes(*d))),
+        (0..list.file_digests().len())
+            .filter_map(|i| list.file_entry(i))
+            .map(|f| {
+                format!(
+                    "blake3,{},{},{}",
+                    Hash256::from_bytes(f.digest),
+                    f.id.map(|id| id.to_string()).unwrap_or_default(),
+                    out::csv_field(f.label.as_deref().unwrap_or(""))
+                )
+            }),
     );
     rows.sort();
     rows

@@ -274,12 +274,26 @@ fn format_result(
     report_downscale: bool,
 ) -> String {
     let best = r.best();
-    let label = r.best_label().unwrap_or("");
+    let file = r.exact_files.first();
+    // The id and label of the closest hash entry, or of the known file.
+    let label = r
+        .best_label()
+        .or_else(|| file.and_then(|f| f.label.as_deref()))
+        .unwrap_or("");
+    let id = best.map(|m| m.id).or_else(|| file.and_then(|f| f.id));
     let quality = r.quality.map(|q| q.to_string()).unwrap_or_default();
     match format {
         ScanFormat::Text => {
             let how = if r.exact_file {
-                "exact file".to_string()
+                format!(
+                    "exact file{}{}",
+                    id.map(|id| format!(", id {id}")).unwrap_or_default(),
+                    if label.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", label {label}")
+                    }
+                )
             } else if let Some(m) = best {
                 format!(
                     "distance {} ({}), id {}{}",
@@ -310,7 +324,7 @@ fn format_result(
             r.verdict.as_str(),
             best.map(|m| m.distance.to_string()).unwrap_or_default(),
             best.map(|m| m.variant.name()).unwrap_or_default(),
-            best.map(|m| m.id.to_string()).unwrap_or_default(),
+            id.map(|id| id.to_string()).unwrap_or_default(),
             out::csv_field(label),
             quality,
             r.exact_file,
@@ -323,6 +337,9 @@ fn format_result(
                 .map(|(m, l)| {
                     serde_json::json!({"id": m.id, "distance": m.distance, "variant": m.variant.name(), "label": l})
                 })
+                .chain(r.exact_files.iter().map(|f| {
+                    serde_json::json!({"id": f.id, "label": f.label, "exact_file": true})
+                }))
                 .collect();
             let mut object = serde_json::json!({
                 "file": name,
@@ -330,8 +347,8 @@ fn format_result(
                 "exact_file": r.exact_file,
                 "quality": r.quality,
                 "distance": best.map(|m| m.distance),
-                "id": best.map(|m| m.id),
-                "label": r.best_label(),
+                "id": id,
+                "label": (!label.is_empty()).then_some(label),
                 "variant": best.map(|m| m.variant.name()),
                 "matches": matches,
                 "list_version": r.list_version,
