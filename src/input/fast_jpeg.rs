@@ -40,6 +40,11 @@ pub enum JpegScaling {
     /// The hash is then close to the exact profile's, not equal to it, so
     /// use this only where speed matters more than reproducing reference
     /// hashes (and check [`DecodedImage::downscale`](super::DecodedImage::downscale)).
+    ///
+    /// Threads: the scaled decoder (`jpeg-decoder`) decodes an output larger
+    /// than 128x128 on worker threads of its own, one per colour component,
+    /// started for each decode and ending after it. The exact profile, and
+    /// so the C ABI (which does not offer this profile), start none.
     Fast {
         /// The shortest side (in pixels) a scaled decode may produce.
         min_side: u32,
