@@ -727,6 +727,32 @@ fn messages_say_what_happened() {
 }
 
 #[test]
+fn list_commands_that_cannot_open_a_list_exit_2() {
+    let d = scratch("open-fails");
+    let missing = d.join("missing.pcl");
+    let text_file = d.join("text.pcl");
+    std::fs::write(&text_file, "not a list\n").unwrap();
+    for list in [&missing, &text_file, &d] {
+        for args in [
+            vec!["list", "info", s(list)],
+            vec!["list", "export", s(list)],
+            vec!["list", "diff", s(list), s(&sample_list())],
+            vec!["list", "verify", s(list), "--public-key", &"0".repeat(64)],
+        ] {
+            let out = percept(&args);
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            assert!(text(&out.stderr).starts_with("percept: "), "{args:?}");
+            assert!(
+                !text(&out.stderr).contains("os error"),
+                "{args:?}: {}",
+                text(&out.stderr)
+            );
+        }
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
 fn completions_and_man_page() {
     let out = percept(["completions", "bash"]);
     assert!(out.status.success());
@@ -774,6 +800,31 @@ fn closed_pipe(args: &[&str]) {
     );
 }
 
+/// Like [`closed_pipe`] for a command that writes nothing on stdout: it
+/// succeeds.
+fn closed_pipe_quiet(args: &[&str]) {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0i32; 2];
+    // SAFETY: as in `closed_pipe`.
+    let writer = unsafe {
+        assert_eq!(libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC), 0);
+        libc::close(fds[0]);
+        std::os::fd::OwnedFd::from_raw_fd(fds[1])
+    };
+    let out = common::percept_command()
+        .args(args)
+        .stdout(Stdio::from(writer))
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {:?} {}",
+        out.status,
+        text(&out.stderr)
+    );
+}
+
 #[test]
 fn every_subcommand_ends_quietly_on_a_closed_pipe() {
     let d = scratch("pipe");
@@ -794,6 +845,13 @@ fn every_subcommand_ends_quietly_on_a_closed_pipe() {
     closed_pipe(&["list", "verify", &signed, "--public-key", key_pub.trim()]);
     closed_pipe(&["list", "keygen", "--secret-key", s(&secret)]);
     closed_pipe(&["list", "pubkey", s(&secret)]);
+    // Commands that print nothing on stdout finish their work regardless.
+    let csv = d.join("known.csv");
+    std::fs::write(&csv, percept(["hash", &img]).stdout).unwrap();
+    let built = d.join("built.pcl");
+    closed_pipe_quiet(&["list", "build", s(&csv), "-o", s(&built)]);
+    assert!(built.exists());
+    closed_pipe_quiet(&["list", "sign", s(&built), "--secret-key", s(&secret)]);
     closed_pipe(&["completions", "bash"]);
     closed_pipe(&["man"]);
     closed_pipe(&["--help"]);

@@ -209,3 +209,26 @@ fn exif_orientation_in_every_format_that_carries_it() {
         }
     }
 }
+
+/// A JPEG without its two-byte end-of-image marker decodes to exactly the
+/// pixels of the complete file (as viewers show it); cut any further, it is
+/// refused as truncated.
+#[test]
+fn a_jpeg_missing_only_its_end_marker_is_decoded_whole() {
+    let photo = corpus::encode(
+        &image::DynamicImage::ImageRgb8(
+            image::RgbImage::from_raw(300, 200, corpus::picture(300, 200)).unwrap(),
+        ),
+        image::ImageFormat::Jpeg,
+    );
+    let options = DecodeOptions::default();
+    let whole = decode_bytes(&photo, &options).unwrap();
+    let no_eoi = decode_bytes(&photo[..photo.len() - 2], &options).unwrap();
+    assert_eq!(rgb_of(&no_eoi), rgb_of(&whole));
+    for cut in [40, 500, photo.len() / 2] {
+        match decode_bytes(&photo[..photo.len() - cut], &options) {
+            Err(InputError::Decode(m)) => assert!(m.contains("truncated"), "{cut}: {m}"),
+            other => panic!("cut {cut}: {other:?}"),
+        }
+    }
+}

@@ -159,16 +159,9 @@ fn parse_frame(marker: u8, body: &[u8]) -> Option<Frame> {
 }
 
 /// Checks made from the layout before anything is decoded: the file is
-/// complete, and long enough for the frame it claims.
+/// long enough for the frame it claims. (A file without its end-of-image
+/// marker is decoded strictly instead: see [`plan`].)
 pub(crate) fn check_structure(b: &[u8], layout: &Layout) -> Result<(), InputError> {
-    // zune-jpeg fills a cut-off scan with grey instead of failing: a file
-    // that ends before its end-of-image marker is refused, as libjpeg-based
-    // tools report it, rather than hashed as a different image.
-    if layout.scan_start.is_some() && !layout.is_complete(b) {
-        return Err(InputError::Decode(
-            "truncated JPEG (no end-of-image marker after the scan data)".into(),
-        ));
-    }
     if let (Some(frame), Some(scan)) = (&layout.frame, layout.scan_start) {
         let have = (b.len() - scan) as u64;
         let need = frame.min_scan_bytes();
@@ -235,6 +228,8 @@ fn map_zune(e: DecodeErrors) -> InputError {
 /// [`decode`] allocates pixels.
 pub(crate) struct Plan<'a> {
     decoder: JpegDecoder<ZCursor<&'a [u8]>>,
+    /// Decoding in strict mode (no end-of-image marker).
+    strict: bool,
     pub width: u32,
     pub height: u32,
     pub orientation: Orientation,
@@ -245,11 +240,19 @@ pub(crate) struct Plan<'a> {
 
 /// Parses the headers (the decoder's own parse: its sizes are the ones
 /// checked) and estimates the decode's peak memory.
+///
+/// zune-jpeg fills a cut-off scan with grey instead of failing. A file
+/// without an end-of-image marker after its scan data is therefore decoded
+/// in strict mode, which refuses scan data that runs out before the last
+/// block (refused here as truncated, rather than hashed as a different
+/// image); a file that only lacks the two-byte marker decodes exactly as
+/// with it, as every viewer shows it.
 pub(crate) fn plan<'a>(b: &'a [u8], layout: &Layout) -> Result<Plan<'a>, InputError> {
+    let strict = layout.scan_start.is_some() && !layout.is_complete(b);
     // The side limits are checked by the caller, which names them; JPEG
     // sides are 16-bit anyway.
     let options = DecoderOptions::default()
-        .set_strict_mode(false)
+        .set_strict_mode(strict)
         .set_max_width(usize::MAX)
         .set_max_height(usize::MAX);
     let mut decoder = JpegDecoder::new_with_options(ZCursor::new(b), options);
@@ -275,6 +278,7 @@ pub(crate) fn plan<'a>(b: &'a [u8], layout: &Layout) -> Result<Plan<'a>, InputEr
         .saturating_add(layout.metadata_bytes);
     Ok(Plan {
         decoder,
+        strict,
         width,
         height,
         orientation,
@@ -287,6 +291,7 @@ pub(crate) fn plan<'a>(b: &'a [u8], layout: &Layout) -> Result<Plan<'a>, InputEr
 pub(crate) fn decode(plan: Plan<'_>) -> Result<Decoded, InputError> {
     let Plan {
         mut decoder,
+        strict,
         width,
         height,
         out: (_, format, channels, _),
@@ -300,7 +305,13 @@ pub(crate) fn decode(plan: Plan<'_>) -> Result<Decoded, InputError> {
             height: height as u64,
         })?;
     let mut pixels = vec![0u8; len];
-    decoder.decode_into(&mut pixels).map_err(map_zune)?;
+    decoder.decode_into(&mut pixels).map_err(|e| match e {
+        DecodeErrors::Unsupported(_) | DecodeErrors::LargeDimensions(_) => map_zune(e),
+        other if strict => InputError::Decode(format!(
+            "truncated JPEG (its scan data ends early and it has no end-of-image marker: {other})"
+        )),
+        other => map_zune(other),
+    })?;
     if channels == 2 {
         pixels = pixels.chunks_exact(2).flat_map(|p| [p[0]; 3]).collect();
     }

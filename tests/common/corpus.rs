@@ -1169,6 +1169,12 @@ pub fn valid() -> Vec<Case> {
             jpeg_fill_bytes(&jpeg_photo()),
             Expect::Size(64, 48),
         ),
+        // Without its end-of-image marker: every viewer shows it whole.
+        case(
+            "jpeg-no-eoi.jpg",
+            jpeg_photo()[..jpeg_photo().len() - 2].to_vec(),
+            Expect::Size(64, 48),
+        ),
         case(
             "jpeg-trailer.jpg",
             [jpeg_photo(), b"trailing bytes after the image".to_vec()].concat(),
@@ -1317,6 +1323,11 @@ pub fn hostile() -> Vec<Case> {
         case("tiff-100000x100000.tif", tiff_claiming(100_000, 100_000), Expect::TooLarge),
         // Corrupt or truncated, every format.
         case("truncated.jpg", half(&photo), Expect::Corrupt),
+        case(
+            "truncated-near-end.jpg",
+            photo[..photo.len() - 60].to_vec(),
+            Expect::Corrupt,
+        ),
         case("truncated.png", half(&png_ok), Expect::Corrupt),
         case("truncated.gif", half(&gif_ok), Expect::Corrupt),
         case("truncated.bmp", half(&bmp_ok), Expect::Corrupt),
