@@ -100,29 +100,68 @@ pub fn progress(len: usize, enabled: bool, noun: &'static str) -> ProgressBar {
             .with_key(
                 "mean_rate",
                 |s: &ProgressState, w: &mut dyn std::fmt::Write| {
-                    let secs = s.elapsed().as_secs_f64();
-                    let rate = if secs > 0.0 {
-                        s.pos() as f64 / secs
-                    } else {
-                        0.0
-                    };
-                    let _ = write!(w, "{rate:.1}/s");
+                    let _ = w.write_str(&mean_rate(s.pos(), s.elapsed()));
                 },
             )
             .with_key(
                 "mean_eta",
                 |s: &ProgressState, w: &mut dyn std::fmt::Write| {
-                    let (pos, len) = (s.pos(), s.len().unwrap_or(0));
-                    let secs = s.elapsed().as_secs_f64();
-                    let eta = if pos > 0 {
-                        Duration::from_secs_f64(secs / pos as f64 * len.saturating_sub(pos) as f64)
-                    } else {
-                        Duration::ZERO
-                    };
+                    let eta = mean_eta(s.pos(), s.len().unwrap_or(0), s.elapsed());
                     let _ = write!(w, "{}s", eta.as_secs());
                 },
             );
         bar.set_style(style);
     }
     bar
+}
+
+/// Items per second since the start.
+fn mean_rate(done: u64, elapsed: Duration) -> String {
+    let secs = elapsed.as_secs_f64();
+    let rate = if secs > 0.0 { done as f64 / secs } else { 0.0 };
+    format!("{rate:.1}/s")
+}
+
+/// Time left at the mean rate so far.
+fn mean_eta(done: u64, total: u64, elapsed: Duration) -> Duration {
+    if done == 0 {
+        return Duration::ZERO;
+    }
+    Duration::from_secs_f64(elapsed.as_secs_f64() / done as f64 * total.saturating_sub(done) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The case an exponentially weighted estimate got wrong: a job of 16
+    /// files whose first files took longest.
+    #[test]
+    fn rate_and_eta_are_means_since_the_start() {
+        assert_eq!(mean_rate(6, Duration::from_secs(5)), "1.2/s");
+        assert_eq!(mean_rate(0, Duration::ZERO), "0.0/s");
+        assert_eq!(mean_eta(6, 16, Duration::from_secs(6)).as_secs(), 10);
+        assert_eq!(mean_eta(16, 16, Duration::from_secs(13)), Duration::ZERO);
+        assert_eq!(mean_eta(0, 16, Duration::from_secs(3)), Duration::ZERO);
+    }
+
+    #[test]
+    fn counts_are_plural_where_they_should_be() {
+        assert_eq!(count(1, "image"), "1 image");
+        assert_eq!(count(0, "error"), "0 errors");
+        assert_eq!(count(2, "hash"), "2 hashes");
+        assert_eq!(count(3, "file"), "3 files");
+    }
+
+    #[test]
+    fn exit_status_bits() {
+        for (found, failed, code) in [
+            (false, false, 0u8),
+            (true, false, 1),
+            (false, true, 2),
+            (true, true, 3),
+        ] {
+            assert_eq!(exit(found, failed), ExitCode::from(code));
+        }
+    }
 }
