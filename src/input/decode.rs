@@ -394,6 +394,16 @@ fn decode_other(
         _ => Orientation::Normal,
     };
     let pixels = width as u64 * height as u64;
+    // Frames are decoded into buffers of their own size, which the canvas
+    // need not bound: a WebP frame must fit its canvas (refused otherwise);
+    // a GIF's first frame is charged at 4 bytes a pixel.
+    let frame_bytes = match source {
+        SourceFormat::WebP => header::webp_largest_frame(bytes, (width.into(), height.into()))
+            .map_err(InputError::Decode)?
+            .saturating_mul(4),
+        SourceFormat::Gif => header::gif_first_frame(bytes).map_or(0, |(w, h)| w * h * 4),
+        _ => 0,
+    };
     let peak = peak_bytes(
         decoder.total_bytes(),
         width,
@@ -401,6 +411,7 @@ fn decode_other(
         decoder.color_type(),
         source,
     )
+    .saturating_add(frame_bytes)
     .saturating_add(orientation_bytes(options, orientation, pixels * 4))
     .saturating_add(metadata);
     check_memory(peak, limits)?;

@@ -64,22 +64,123 @@ fn webp(b: &[u8]) -> Option<(u64, u64)> {
     };
     match b.get(12..16)? {
         b"VP8X" => Some((u24(24)? + 1, u24(27)? + 1)),
+        _ => webp_bitstream_size(b.get(12..)?),
+    }
+}
+
+/// The frame size a `VP8 ` or `VP8L` chunk (header included) states.
+pub(crate) fn webp_bitstream_size(chunk: &[u8]) -> Option<(u64, u64)> {
+    match chunk.get(0..4)? {
         b"VP8L" => {
-            (*b.get(20)? == 0x2f).then_some(())?;
-            let bits = le32(b, 21)?;
+            (*chunk.get(8)? == 0x2f).then_some(())?;
+            let bits = le32(chunk, 9)?;
             Some((
                 u64::from(bits & 0x3fff) + 1,
                 u64::from((bits >> 14) & 0x3fff) + 1,
             ))
         }
         b"VP8 " => {
-            (b.get(23..26)? == [0x9d, 0x01, 0x2a]).then_some(())?;
+            (chunk.get(11..14)? == [0x9d, 0x01, 0x2a]).then_some(())?;
             Some((
-                u64::from(le16(b, 26)? & 0x3fff),
-                u64::from(le16(b, 28)? & 0x3fff),
+                u64::from(le16(chunk, 14)? & 0x3fff),
+                u64::from(le16(chunk, 16)? & 0x3fff),
             ))
         }
         _ => None,
+    }
+}
+
+/// The largest frame in a WebP file, in pixels, checked against the
+/// canvas: every image bitstream (`VP8 `/`VP8L` at the top level, or in
+/// an animation frame) and every animation frame must fit in the canvas,
+/// as the format requires. The decoder sizes its buffers from the
+/// bitstream's own header, so a small canvas around a huge frame would
+/// otherwise escape the memory estimate. Chunks are walked by their sizes
+/// (linear in the file).
+pub(crate) fn webp_largest_frame(b: &[u8], canvas: (u64, u64)) -> Result<u64, String> {
+    let fits = |(w, h): (u64, u64), what: &str| {
+        if w > canvas.0 || h > canvas.1 {
+            Err(format!(
+                "WebP {what} {w}x{h} is larger than its {}x{} canvas",
+                canvas.0, canvas.1
+            ))
+        } else {
+            Ok(w * h)
+        }
+    };
+    let mut largest = 0;
+    let mut at = 12usize;
+    while let Some(head) = b.get(at..at + 8) {
+        let len = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as usize;
+        let body = at + 8;
+        let chunk = b
+            .get(at..body.saturating_add(len).min(b.len()))
+            .unwrap_or(&[]);
+        match &head[..4] {
+            b"VP8 " | b"VP8L" => {
+                if let Some(size) = webp_bitstream_size(chunk) {
+                    largest = largest.max(fits(size, "frame")?);
+                }
+            }
+            b"ANMF" => {
+                let u24 = |o: usize| -> u64 {
+                    chunk.get(8 + o..8 + o + 3).map_or(0, |s| {
+                        u64::from(s[0]) | u64::from(s[1]) << 8 | u64::from(s[2]) << 16
+                    })
+                };
+                let (x, y) = (u24(0) * 2, u24(3) * 2);
+                let (w, h) = (u24(6) + 1, u24(9) + 1);
+                fits((x + w, y + h), "animation frame (with its offset)")?;
+                largest = largest.max(w * h);
+                // The frame's own chunks follow its 16-byte header.
+                let mut sub = 8 + 16;
+                while let Some(sh) = chunk.get(sub..sub + 8) {
+                    let sl = u32::from_le_bytes([sh[4], sh[5], sh[6], sh[7]]) as usize;
+                    let sc = chunk
+                        .get(sub..(sub + 8).saturating_add(sl).min(chunk.len()))
+                        .unwrap_or(&[]);
+                    if let Some((fw, fh)) = webp_bitstream_size(sc) {
+                        if fw > w || fh > h {
+                            return Err(format!(
+                                "WebP animation frame bitstream {fw}x{fh} is larger than its {w}x{h} frame"
+                            ));
+                        }
+                    }
+                    sub = (sub + 8).saturating_add(sl).saturating_add(sl & 1);
+                }
+            }
+            _ => {}
+        }
+        at = body.saturating_add(len).saturating_add(len & 1);
+    }
+    Ok(largest)
+}
+
+/// The first image descriptor of a GIF (its frame's width and height),
+/// after the blocks before it.
+pub(crate) fn gif_first_frame(b: &[u8]) -> Option<(u64, u64)> {
+    let flags = *b.get(10)?;
+    let mut at = 13
+        + if flags & 0x80 != 0 {
+            3usize << ((flags & 7) + 1)
+        } else {
+            0
+        };
+    loop {
+        match *b.get(at)? {
+            0x2c => return Some((le16(b, at + 5)? as u64, le16(b, at + 7)? as u64)),
+            0x21 => {
+                at += 2;
+                loop {
+                    let len = *b.get(at)? as usize;
+                    at += 1 + len;
+                    if len == 0 {
+                        break;
+                    }
+                }
+            }
+            _ => return None,
+        }
     }
 }
 

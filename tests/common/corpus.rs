@@ -788,6 +788,31 @@ fn gif_with_big_extensions(n: usize) -> Vec<u8> {
     v
 }
 
+/// A VP8X file with a 40x30 canvas whose VP8 frame header claims
+/// 6280x10240.
+fn webp_huge_frame() -> Vec<u8> {
+    let mut frame = webp_bitstream(&seed("lossy.webp"));
+    frame[14..16].copy_from_slice(&6280u16.to_le_bytes());
+    frame[16..18].copy_from_slice(&10240u16.to_le_bytes());
+    riff_webp(&[vp8x(0, 40, 30), frame])
+}
+
+/// A 40x30 GIF whose first frame claims 4000x4000 and holds only an end
+/// code.
+fn gif_huge_frame() -> Vec<u8> {
+    let mut v = b"GIF89a".to_vec();
+    v.extend(40u16.to_le_bytes());
+    v.extend(30u16.to_le_bytes());
+    v.extend([0x80, 0, 0, 0, 0, 0, 255, 255, 255]);
+    v.push(0x2c);
+    for x in [0u16, 0, 4000, 4000] {
+        v.extend(x.to_le_bytes());
+    }
+    v.push(0);
+    v.extend([2, 2, 0x44, 0x01, 0, 0x3b]);
+    v
+}
+
 /// GIF LZW with 8-bit symbols and no compression: a clear code before the
 /// code size would grow, so every code is 9 bits.
 fn lzw_uncompressed(indices: &[u8]) -> Vec<u8> {
@@ -1342,6 +1367,9 @@ pub fn hostile() -> Vec<Case> {
         // A next-IFD pointer back at the first IFD: the TIFF decoder refuses
         // the file as corrupt.
         case("tiff-cyclic-ifd.tif", tiff_rgb(&picture(40, 30), 40, 30, false, TiffLayout::Strips(8), true), Expect::Corrupt),
+        // A small canvas around a huge frame: the decoders size buffers
+        // from the frame.
+        case("webp-huge-frame-small-canvas.webp", webp_huge_frame(), Expect::Corrupt),
         // Recognised formats percept does not decode.
         case("iphone.heic", ftyp(b"heic", b"heic"), Expect::Unsupported("HEIF/HEIC")),
         case("photo.avif", ftyp(b"avif", b"avif"), Expect::Unsupported("AVIF")),
@@ -1386,6 +1414,13 @@ pub fn heavy() -> Vec<Case> {
                 &[png_chunk(b"IDAT", &zlib_zeros(adam7_len(8000, 8000)))],
             ),
             Expect::Size(8000, 8000),
+        ),
+        // A 40x30 canvas whose first frame claims 4000x4000 with no data
+        // (corrupt: its data ends at once).
+        case(
+            "gif-huge-frame-small-canvas.gif",
+            gif_huge_frame(),
+            Expect::Corrupt,
         ),
         case(
             "gif-canvas-4096-tiny-frame.gif",
