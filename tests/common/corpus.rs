@@ -1346,6 +1346,9 @@ pub fn hostile() -> Vec<Case> {
         case("bmp-os2-65535x65535.bmp", bmp(Dib { header: 12, w: 65_535, h: 65_535, bpp: 24, compression: 0, masks: None, palette: &[] }, &[]), Expect::TooLarge),
         case("webp-16384x16384.webp", webp_canvas(16_384, 16_384), Expect::TooLarge),
         case("tiff-100000x100000.tif", tiff_claiming(100_000, 100_000), Expect::TooLarge),
+        // A narrow strip claiming 33,554,432 rows: its decoder sizes tables
+        // from the length before the limits apply.
+        case("tiff-30x33554432.tif", tiff_claiming(30, 1 << 25), Expect::TooLarge),
         // Corrupt or truncated, every format.
         case("truncated.jpg", half(&photo), Expect::Corrupt),
         case(
