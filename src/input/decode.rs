@@ -23,9 +23,13 @@ pub struct DecodeLimits {
     /// Maximum width and maximum height (default 65,535).
     pub max_side: u32,
     /// Maximum memory decoding may take, estimated from the header before
-    /// anything is allocated: the decoded pixels, a conversion to 8-bit
-    /// samples if needed, and a progressive JPEG's coefficient buffers
-    /// (default 200 MiB: a 52 MP RGBA or 69 MP RGB image).
+    /// anything is allocated: the decoded pixels, the decoder's working
+    /// buffers (a progressive JPEG's coefficients, a frame of its own size),
+    /// a conversion to 8-bit samples if needed, and the metadata the
+    /// decoder keeps (default 200 MiB: a 52 MP RGBA or 69 MP RGB image).
+    /// Measured peaks stay within it plus 20 MiB: decoder state and one
+    /// buffer a decoder sizes from a header field before reading (see
+    /// `docs/hostile-input.md`).
     pub max_alloc_bytes: u64,
     /// Maximum size of the encoded input (default 256 MiB).
     pub max_input_bytes: u64,
@@ -370,6 +374,7 @@ fn decode_other(
     // buffers grow by doubling: charged three times their size).
     let metadata = match source {
         SourceFormat::Gif => gif_metadata_bytes(bytes).saturating_mul(3),
+        SourceFormat::Tiff => header::tiff_tag_bytes(bytes),
         _ => 0,
     };
     check_memory(metadata, limits)?;

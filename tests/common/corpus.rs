@@ -788,6 +788,14 @@ fn gif_with_big_extensions(n: usize) -> Vec<u8> {
     v
 }
 
+/// A TIFF whose ImageWidth entry claims 2,097,153 LONG values.
+fn tiff_long_width_tag() -> Vec<u8> {
+    let mut v = tiff_claiming(30, 30);
+    // The first entry (ImageWidth) starts at 8 + 2; its count at + 4.
+    v[14..18].copy_from_slice(&2_097_153u32.to_le_bytes());
+    v
+}
+
 /// A VP8X file with a 40x30 canvas whose VP8 frame header claims
 /// 6280x10240.
 fn webp_huge_frame() -> Vec<u8> {
@@ -1346,6 +1354,9 @@ pub fn hostile() -> Vec<Case> {
         case("bmp-os2-65535x65535.bmp", bmp(Dib { header: 12, w: 65_535, h: 65_535, bpp: 24, compression: 0, masks: None, palette: &[] }, &[]), Expect::TooLarge),
         case("webp-16384x16384.webp", webp_canvas(16_384, 16_384), Expect::TooLarge),
         case("tiff-100000x100000.tif", tiff_claiming(100_000, 100_000), Expect::TooLarge),
+        // An ImageWidth tag with two million values (64 MB in the decoder;
+        // corrupt: the file is too short for them).
+        case("tiff-width-tag-2m-values.tif", tiff_long_width_tag(), Expect::Corrupt),
         // A narrow strip claiming 33,554,432 rows: its decoder sizes tables
         // from the length before the limits apply.
         case("tiff-30x33554432.tif", tiff_claiming(30, 1 << 25), Expect::TooLarge),
