@@ -138,7 +138,18 @@ fn size_refusals_agree_with_the_decoders_own_headers() {
     use image::ImageDecoder;
     let options = DecodeOptions::default();
     let limits = &options.limits;
-    for case in corpus::all() {
+    // The corpus, and the inputs the decode_budget fuzz target found.
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/decode_budget");
+    let found = std::fs::read_dir(dir).unwrap().map(|e| {
+        let path = e.unwrap().path();
+        corpus::Case {
+            name: path.display().to_string(),
+            bytes: std::fs::read(&path).unwrap(),
+            expect: corpus::Expect::Corrupt,
+        }
+    });
+    for case in corpus::all().into_iter().chain(found) {
         let theirs = image::ImageReader::new(std::io::Cursor::new(&case.bytes))
             .with_guessed_format()
             .ok()

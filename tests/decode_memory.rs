@@ -84,6 +84,33 @@ fn decoding_stays_within_the_memory_budget() {
             }
         }
     }
+    // The inputs the decode_budget fuzz target found, replayed as it runs
+    // them (budget from the last byte, 4 Mi pixels, 8192 a side).
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/decode_budget");
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let data = std::fs::read(&path).unwrap();
+        let budget = 64usize << 10 << (data.last().copied().unwrap_or(0) % 8);
+        let mut options = DecodeOptions::default();
+        options.limits.max_alloc_bytes = budget as u64;
+        options.limits.max_pixels = 1 << 22;
+        options.limits.max_side = 8192;
+        let (peak, ok) = peak_decoding(&data, &options);
+        report.push(format!(
+            "{:>9} budget {:>6.1} MiB: {:>8.2} MiB {}",
+            if ok { "decoded" } else { "refused" },
+            budget as f64 / 1048576.0,
+            peak as f64 / 1048576.0,
+            path.display()
+        ));
+        if peak > budget + SLACK {
+            over.push(format!(
+                "{} with budget {budget}: peak {peak}",
+                path.display()
+            ));
+        }
+    }
     println!("{}", report.join("\n"));
     assert!(over.is_empty(), "over the budget:\n{}", over.join("\n"));
 }

@@ -237,12 +237,21 @@ pub fn decode_bytes(bytes: &[u8], options: &DecodeOptions) -> Result<DecodedImag
         }
         Identified::Unknown => return Err(InputError::UnrecognisedFormat),
     };
+    // Set once the decoder has read the header and reported its size: a
+    // refusal after that is the decoder's own word on the data.
+    let header_read = std::cell::Cell::new(false);
     let decoded = match source {
-        SourceFormat::Jpeg => decode_jpeg(bytes, options),
-        SourceFormat::Png => decode_png(bytes, options),
-        other => decode_other(bytes, other, options),
+        SourceFormat::Jpeg => decode_jpeg(bytes, options, &header_read),
+        SourceFormat::Png => decode_png(bytes, options, &header_read),
+        other => decode_other(bytes, other, options, &header_read),
     };
-    let decoded = decoded.map_err(|e| classify(e, source, bytes, limits))?;
+    let decoded = decoded.map_err(|e| {
+        if header_read.get() {
+            e
+        } else {
+            classify(e, source, bytes, limits)
+        }
+    })?;
     finish(decoded, source, options)
 }
 
@@ -256,9 +265,11 @@ struct Pixels {
     downscale: u8,
 }
 
-/// A decoder's refusal, put in the class of its cause, the same in every
-/// format whatever words the decoder used: a header with a zero side is
-/// invalid dimensions; one over the side or pixel limit is that limit.
+/// A decoder's refusal to read a header, put in the class of its cause,
+/// the same in every format whatever words the decoder used: a header with
+/// a zero side is invalid dimensions; one over the side or pixel limit is
+/// that limit. (Refusals after the decoder reported a size stand as they
+/// are.)
 fn classify(
     e: InputError,
     source: SourceFormat,
@@ -292,13 +303,18 @@ fn orientation_bytes(options: &DecodeOptions, orientation: Orientation, pixel_by
     }
 }
 
-fn decode_jpeg(bytes: &[u8], options: &DecodeOptions) -> Result<Pixels, InputError> {
+fn decode_jpeg(
+    bytes: &[u8],
+    options: &DecodeOptions,
+    header_read: &std::cell::Cell<bool>,
+) -> Result<Pixels, InputError> {
     let limits = &options.limits;
     let layout = jpeg::Layout::parse(bytes);
     // The decoder copies application segments while reading the header:
     // refuse before it does if they alone are over the budget.
     check_memory(layout.metadata_bytes, limits)?;
     let plan = jpeg::plan(bytes, &layout)?;
+    header_read.set(true);
     let (width, height) = (plan.width, plan.height);
     check_size_nonzero(width, height, limits)?;
     let scaled = fast_jpeg::plan(options.jpeg_scaling, bytes, width, height);
@@ -338,9 +354,14 @@ fn decode_jpeg(bytes: &[u8], options: &DecodeOptions) -> Result<Pixels, InputErr
     })
 }
 
-fn decode_png(bytes: &[u8], options: &DecodeOptions) -> Result<Pixels, InputError> {
+fn decode_png(
+    bytes: &[u8],
+    options: &DecodeOptions,
+    header_read: &std::cell::Cell<bool>,
+) -> Result<Pixels, InputError> {
     let limits = &options.limits;
     let plan = png::plan(bytes, limits, |w, h| check_size_nonzero(w, h, limits))?;
+    header_read.set(true);
     let (width, height, orientation) = (plan.width, plan.height, plan.orientation);
     let rotation = orientation_bytes(options, orientation, width as u64 * height as u64 * 4);
     check_memory(plan.peak_bytes.saturating_add(rotation), limits)?;
@@ -361,6 +382,7 @@ fn decode_other(
     bytes: &[u8],
     source: SourceFormat,
     options: &DecodeOptions,
+    header_read: &std::cell::Cell<bool>,
 ) -> Result<Pixels, InputError> {
     let limits = &options.limits;
     let format = match source {
@@ -396,6 +418,7 @@ fn decode_other(
     image_limits.max_alloc = Some(limits.max_alloc_bytes);
     reader.limits(image_limits);
     let mut decoder = reader.into_decoder().map_err(map_image_error)?;
+    header_read.set(true);
     let (width, height) = decoder.dimensions();
     check_size_nonzero(width, height, limits)?;
     // A broken EXIF block is not a reason to refuse the pixels. WebP's is
