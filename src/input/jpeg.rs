@@ -250,9 +250,11 @@ pub(crate) struct Plan<'a> {
 pub(crate) fn plan<'a>(b: &'a [u8], layout: &Layout) -> Result<Plan<'a>, InputError> {
     let strict = layout.scan_start.is_some() && !layout.is_complete(b);
     // The side limits are checked by the caller, which names them; JPEG
-    // sides are 16-bit anyway.
+    // sides are 16-bit anyway. Headers are always read leniently (strict
+    // mode would also refuse segments other decoders pass over); strict
+    // mode is for the scan data, set below.
     let options = DecoderOptions::default()
-        .set_strict_mode(strict)
+        .set_strict_mode(false)
         .set_max_width(usize::MAX)
         .set_max_height(usize::MAX);
     let mut decoder = JpegDecoder::new_with_options(ZCursor::new(b), options);
@@ -265,7 +267,12 @@ pub(crate) fn plan<'a>(b: &'a [u8], layout: &Layout) -> Result<Plan<'a>, InputEr
         .input_colorspace()
         .ok_or_else(|| InputError::Decode("JPEG has no frame header".into()))?;
     let out = output_layout(input);
-    decoder.set_options(decoder.options().jpeg_set_out_colorspace(out.0));
+    decoder.set_options(
+        decoder
+            .options()
+            .jpeg_set_out_colorspace(out.0)
+            .set_strict_mode(strict),
+    );
     let orientation = decoder
         .exif()
         .and_then(|exif| image::metadata::Orientation::from_exif_chunk(exif))
