@@ -765,10 +765,8 @@ fn completions_and_man_page() {
 }
 
 /// Runs percept with its standard output a pipe whose reading end is
-/// already closed: every subcommand must end quietly, killed by SIGPIPE
-/// like `cat` (or exiting 141 where the signal does not apply), never
-/// panicking.
-fn closed_pipe(args: &[&str]) {
+/// already closed.
+fn with_closed_stdout(args: &[&str]) -> Output {
     use std::os::fd::FromRawFd;
     let mut fds = [0i32; 2];
     // SAFETY: pipe2 fills two descriptors we then own; the reading end is
@@ -780,13 +778,20 @@ fn closed_pipe(args: &[&str]) {
         libc::close(fds[0]);
         std::os::fd::OwnedFd::from_raw_fd(fds[1])
     };
-    let out = common::percept_command()
+    common::percept_command()
         .args(args)
         .stdout(Stdio::from(writer))
         .stderr(Stdio::piped())
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// A subcommand that writes on stdout must end quietly on a closed pipe,
+/// killed by SIGPIPE like `cat` (or exiting 141 where the signal does not
+/// apply), never panicking.
+fn closed_pipe(args: &[&str]) {
     use std::os::unix::process::ExitStatusExt;
+    let out = with_closed_stdout(args);
     let status = out.status;
     assert!(
         status.signal() == Some(libc::SIGPIPE) || status.code() == Some(141),
@@ -800,23 +805,9 @@ fn closed_pipe(args: &[&str]) {
     );
 }
 
-/// Like [`closed_pipe`] for a command that writes nothing on stdout: it
-/// succeeds.
+/// A command that writes nothing on stdout succeeds with it closed.
 fn closed_pipe_quiet(args: &[&str]) {
-    use std::os::fd::FromRawFd;
-    let mut fds = [0i32; 2];
-    // SAFETY: as in `closed_pipe`.
-    let writer = unsafe {
-        assert_eq!(libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC), 0);
-        libc::close(fds[0]);
-        std::os::fd::OwnedFd::from_raw_fd(fds[1])
-    };
-    let out = common::percept_command()
-        .args(args)
-        .stdout(Stdio::from(writer))
-        .stderr(Stdio::piped())
-        .output()
-        .unwrap();
+    let out = with_closed_stdout(args);
     assert!(
         out.status.success(),
         "{args:?}: {:?} {}",

@@ -6,40 +6,13 @@
 
 #[path = "common/corpus.rs"]
 mod corpus;
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use percept::input::{decode_bytes, DecodeOptions};
-
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged; only counts bytes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
-        PEAK.fetch_max(now, Ordering::SeqCst);
-        // SAFETY: same layout contract as our caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
-        PEAK.fetch_max(now, Ordering::SeqCst);
-        // SAFETY: same layout contract as our caller's.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
-        // SAFETY: ptr came from System.alloc with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+#[path = "common/counting_alloc.rs"]
+mod counting;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: counting::Counting = counting::Counting;
+
+use percept::input::{decode_bytes, DecodeOptions};
 
 /// Beyond the budget: decoder state (row buffers, Huffman and zlib
 /// tables, the decoder structs) and buffers a decoder sizes from a header
@@ -51,10 +24,8 @@ const SLACK: usize = 20 << 20;
 
 /// Peak bytes allocated while decoding `bytes`, above what was live before.
 fn peak_decoding(bytes: &[u8], options: &DecodeOptions) -> (usize, bool) {
-    let base = CURRENT.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
-    let ok = decode_bytes(bytes, options).is_ok();
-    (PEAK.load(Ordering::SeqCst) - base, ok)
+    let (ok, peak) = counting::peak_during(|| decode_bytes(bytes, options).is_ok());
+    (peak, ok)
 }
 
 // One test function: the counters are process-wide, and the harness runs

@@ -8,41 +8,16 @@
 //! Seeds: the generated corpus (`cargo run --example hostile_corpus`).
 #![no_main]
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use image::ImageDecoder;
 use libfuzzer_sys::fuzz_target;
 use percept::input::{decode_bytes, DecodeOptions, InputError, LimitExceeded};
 
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged; only counts bytes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
-        PEAK.fetch_max(now, Ordering::SeqCst);
-        // SAFETY: same layout contract as our caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let now = CURRENT.fetch_add(layout.size(), Ordering::SeqCst) + layout.size();
-        PEAK.fetch_max(now, Ordering::SeqCst);
-        // SAFETY: same layout contract as our caller's.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        CURRENT.fetch_sub(layout.size(), Ordering::SeqCst);
-        // SAFETY: ptr came from System.alloc with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+#[path = "../../tests/common/counting_alloc.rs"]
+mod counting;
 
 #[global_allocator]
-static ALLOC: Counting = Counting;
+static ALLOC: counting::Counting = counting::Counting;
+
 
 /// As in tests/decode_memory.rs (decoder state, and up to 16 MiB a lossy
 /// WebP decoder allocates from a partition size before reading it).
@@ -54,10 +29,7 @@ fuzz_target!(|data: &[u8]| {
     options.limits.max_alloc_bytes = budget as u64;
     options.limits.max_pixels = 1 << 22;
     options.limits.max_side = 8192;
-    let base = CURRENT.load(Ordering::SeqCst);
-    PEAK.store(base, Ordering::SeqCst);
-    let result = decode_bytes(data, &options);
-    let peak = PEAK.load(Ordering::SeqCst) - base;
+    let (result, peak) = counting::peak_during(|| decode_bytes(data, &options));
     assert!(peak <= budget + SLACK, "peak {peak} bytes with a budget of {budget}");
     if let Err(InputError::TooLarge(LimitExceeded::Side { .. } | LimitExceeded::Pixels { .. })) =
         result

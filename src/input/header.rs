@@ -184,60 +184,21 @@ pub(crate) fn gif_first_frame(b: &[u8]) -> Option<(u64, u64)> {
     }
 }
 
-/// Memory the TIFF decoder takes for the first IFD's tags that it reads
-/// while opening the file (sizes, layout, strip and tile tables, JPEG
-/// tables, colour map, orientation): it holds each value as a 32-byte
-/// enum, so a count of two million takes 64 MB (found by the
-/// decode_budget fuzz target). Tags it does not read (descriptions, ICC,
-/// private tags) are not counted.
-pub(crate) fn tiff_tag_bytes(b: &[u8]) -> u64 {
-    const READ: [u64; 22] = [
-        256, 257, 258, 259, 262, 266, 273, 274, 277, 278, 279, 284, 317, 320, 322, 323, 324, 325,
-        338, 339, 347, 530,
-    ];
-    let Some(little) = (match b.get(0..2) {
-        Some(b"II") => Some(true),
-        Some(b"MM") => Some(false),
-        _ => None,
-    }) else {
-        return 0;
-    };
-    let rd = |at: usize, n: usize| -> Option<u64> {
-        let s = b.get(at..at.checked_add(n)?)?;
-        let mut v = 0u64;
-        for i in 0..n {
-            let byte = if little { s[n - 1 - i] } else { s[i] };
-            v = v << 8 | u64::from(byte);
-        }
-        Some(v)
-    };
-    let Some(kind) = rd(2, 2) else { return 0 };
-    let big = kind == 43;
-    let (count_len, entry_len, count_at, count_size) =
-        if big { (8, 20, 4, 8) } else { (2, 12, 4, 4) };
-    let Some(ifd) = (if big { rd(8, 8) } else { rd(4, 4) }).and_then(|v| usize::try_from(v).ok())
-    else {
-        return 0;
-    };
-    let Some(entries) = rd(ifd, count_len) else {
-        return 0;
-    };
-    let mut total = 0u64;
-    for i in 0..entries as usize {
-        let e = ifd + count_len + i * entry_len;
-        let (Some(tag), Some(count)) = (rd(e, 2), rd(e + count_at, count_size)) else {
-            break;
-        };
-        if READ.contains(&tag) {
-            total = total.saturating_add(count.saturating_mul(32));
-        }
-    }
-    total
+/// One entry of a TIFF's first IFD.
+struct TiffEntry {
+    tag: u64,
+    kind: u64,
+    count: u64,
+    /// The value field read as a SHORT, LONG or (BigTIFF) LONG8 (`kind`
+    /// 3, 4, 16); `None` for other kinds or when the file ends first.
+    value: Option<u64>,
 }
 
-/// TIFF and BigTIFF: ImageWidth (256) and ImageLength (257) of the first
-/// IFD, stored as SHORT, LONG or (BigTIFF) LONG8.
-fn tiff(b: &[u8]) -> Option<(u64, u64)> {
+/// Calls `f` on the entries of the first IFD of a TIFF or BigTIFF file, at
+/// most `max` of them, in order. `None` when the header or an entry is cut
+/// short (the entries before it have been seen). Every step moves forward,
+/// so the walk is linear in the file.
+fn tiff_ifd0(b: &[u8], max: u64, mut f: impl FnMut(TiffEntry)) -> Option<()> {
     let little = match b.get(0..2)? {
         b"II" => true,
         b"MM" => false,
@@ -253,29 +214,67 @@ fn tiff(b: &[u8]) -> Option<(u64, u64)> {
         Some(v)
     };
     let big = rd(2, 2)? == 43;
-    let (ifd, count_len, entry_len, value_at) = if big {
-        (rd(8, 8)?, 8, 20, 12)
+    let (ifd, count_len, entry_len, count_size) = if big {
+        (rd(8, 8)?, 8, 20, 8)
     } else {
-        (rd(4, 4)?, 2, 12, 8)
+        (rd(4, 4)?, 2, 12, 4)
     };
     let ifd = usize::try_from(ifd).ok()?;
     let entries = rd(ifd, count_len)?;
-    let (mut w, mut h) = (None, None);
-    for i in 0..entries.min(4096) as usize {
+    for i in 0..entries.min(max) as usize {
         let e = ifd + count_len + i * entry_len;
-        let tag = rd(e, 2)?;
+        let value_at = e + 4 + count_size;
         let kind = rd(e + 2, 2)?;
-        let value = match kind {
-            3 => rd(e + value_at, 2)?,
-            4 => rd(e + value_at, 4)?,
-            16 => rd(e + value_at, 8)?,
-            _ => continue,
-        };
-        match tag {
-            256 => w = Some(value),
-            257 => h = Some(value),
+        f(TiffEntry {
+            tag: rd(e, 2)?,
+            kind,
+            count: rd(e + 4, count_size)?,
+            value: match kind {
+                3 => rd(value_at, 2),
+                4 => rd(value_at, 4),
+                16 => rd(value_at, 8),
+                _ => None,
+            },
+        });
+    }
+    Some(())
+}
+
+/// Memory the TIFF decoder takes for the first IFD's tags that it reads
+/// while opening the file (sizes, layout, strip and tile tables, JPEG
+/// tables, colour map, orientation): it holds each value as a 32-byte
+/// enum, so a count of two million takes 64 MB (found by the
+/// decode_budget fuzz target). Tags it does not read (descriptions, ICC,
+/// private tags) are not counted.
+pub(crate) fn tiff_tag_bytes(b: &[u8]) -> u64 {
+    const READ: [u64; 22] = [
+        256, 257, 258, 259, 262, 266, 273, 274, 277, 278, 279, 284, 317, 320, 322, 323, 324, 325,
+        338, 339, 347, 530,
+    ];
+    let mut total = 0u64;
+    let _ = tiff_ifd0(b, u64::MAX, |e| {
+        if READ.contains(&e.tag) {
+            total = total.saturating_add(e.count.saturating_mul(32));
+        }
+    });
+    total
+}
+
+/// TIFF and BigTIFF: ImageWidth (256) and ImageLength (257) of the first
+/// IFD, stored as SHORT, LONG or (BigTIFF) LONG8 (the last entry of each
+/// wins, as in the decoder).
+fn tiff(b: &[u8]) -> Option<(u64, u64)> {
+    let (mut w, mut h, mut cut) = (None, None, false);
+    tiff_ifd0(b, 4096, |e| {
+        cut |= matches!(e.kind, 3 | 4 | 16) && e.value.is_none();
+        match (e.tag, e.value) {
+            (256, Some(v)) => w = Some(v),
+            (257, Some(v)) => h = Some(v),
             _ => {}
         }
+    })?;
+    if cut {
+        return None;
     }
     Some((w?, h?))
 }
