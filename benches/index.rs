@@ -41,8 +41,8 @@ fn search(c: &mut Criterion) {
             let (set, hashes) = build(n, skewed, &mut rng);
             let innocent = lists::innocent(&mut rng);
             let matching = lists::matching(&mut rng, hashes[n / 3], 2, 10);
-            assert!(set.matches_any(&innocent, 31).is_empty());
-            assert!(!set.matches_any(&matching, 31).is_empty());
+            assert!(set.matches_any(&innocent, 31).unwrap().is_empty());
+            assert!(!set.matches_any(&matching, 31).unwrap().is_empty());
             for (what, q) in [("innocent", &innocent), ("matching", &matching)] {
                 let id = format!("{kind}/{what}/{n}");
                 group.bench_with_input(BenchmarkId::new("indexed", &id), q, |b, q| {
@@ -70,7 +70,7 @@ fn prefilter(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 for q in &queries {
-                    black_box(set.matches_any_with(black_box(q), 7, use_));
+                    black_box(set.matches_any_with(black_box(q), 7, use_).unwrap());
                 }
             })
         });
@@ -79,7 +79,7 @@ fn prefilter(c: &mut Criterion) {
         b.iter(|| {
             queries
                 .iter()
-                .map(|q| set.prefilter_rejections(black_box(q), 7))
+                .map(|q| set.prefilter_rejections(black_box(q), 7).unwrap())
                 .sum::<usize>()
         })
     });
@@ -87,7 +87,7 @@ fn prefilter(c: &mut Criterion) {
         b.iter(|| {
             queries
                 .iter()
-                .map(|q| set.prefilter_rejections_words(black_box(q), 7))
+                .map(|q| set.prefilter_rejections_words(black_box(q), 7).unwrap())
                 .sum::<usize>()
         })
     });

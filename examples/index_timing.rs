@@ -59,21 +59,29 @@ fn main() {
     };
     let innocent: Vec<usize> = (0..queries).step_by(2).collect();
     let matching: Vec<usize> = (1..queries).step_by(2).collect();
-    let indexed = |q: &[Hash256]| set.matches_any(q, t).len();
-    let linear = |q: &[Hash256]| set.matches_linear(q, t).len();
+    let indexed = |q: &[Hash256]| set.matches_any(q, t).unwrap().len();
+    let linear = |q: &[Hash256]| set.matches_linear(q, t).unwrap().len();
     let (ti, fi) = time(&indexed, &innocent);
     let (tm, fm) = time(&indexed, &matching);
     let few: Vec<usize> = matching.iter().copied().take(4).collect();
     let (tl, _) = time(&linear, &few);
     // The Bloom prefilter, forced on and off, on the innocent images.
-    let with = |q: &[Hash256]| set.matches_any_with(q, t, PrefilterUse::Always).len();
-    let without = |q: &[Hash256]| set.matches_any_with(q, t, PrefilterUse::Never).len();
+    let with = |q: &[Hash256]| {
+        set.matches_any_with(q, t, PrefilterUse::Always)
+            .unwrap()
+            .len()
+    };
+    let without = |q: &[Hash256]| {
+        set.matches_any_with(q, t, PrefilterUse::Never)
+            .unwrap()
+            .len()
+    };
     let (t_on, f_on) = time(&with, &innocent);
     let (t_off, f_off) = time(&without, &innocent);
     assert_eq!(f_on, f_off);
     let rejected: Vec<usize> = innocent
         .iter()
-        .map(|&i| set.prefilter_rejections(&qs[i], t))
+        .map(|&i| set.prefilter_rejections(&qs[i], t).unwrap())
         .collect();
     let images_rejected = rejected.iter().filter(|&&r| r == 8).count();
     let variants_rejected: usize = rejected.iter().sum();

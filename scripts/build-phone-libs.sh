@@ -16,9 +16,10 @@
 #                     exports include the PERCEPT_TESTING functions)
 #
 # How it gets around the missing toolchains (see docs/mobile.md):
-# - Only the static library is built: `cargo rustc --lib --crate-type
-#   staticlib` replaces the crate types of Cargo.toml for this build, so
-#   neither the cdylib nor the CLI is linked and no target linker is needed.
+# - Only the static library is built: `cargo rustc -p percept --lib
+#   --features ffi --crate-type staticlib` builds the library with its C ABI
+#   as a static library alone, so neither a cdylib nor the CLI is linked
+#   and no target linker is needed.
 # - `--features blake3/pure`: blake3's build script would compile its NEON
 #   C code (aarch64) with the target's C compiler, which only the NDK or
 #   Xcode has. `pure` is the portable Rust implementation on aarch64 (about
@@ -108,7 +109,7 @@ for tool in llvm-readobj llvm-nm; do
 done
 
 # The exports the header declares (22 without PERCEPT_TESTING).
-features="blake3/pure"
+features="ffi,blake3/pure"
 cppflags=()
 if [[ -n "${PHONE_FEATURES:-}" ]]; then
   features+=",${PHONE_FEATURES}"
@@ -131,7 +132,7 @@ check_field() {
 rows=()
 for t in "${targets[@]}"; do
   log="$out/logs/$t.log"
-  args=(rustc --locked --release --lib --crate-type staticlib --target "$t"
+  args=(rustc --locked --release -p percept --lib --crate-type staticlib --target "$t"
         --features "$features")
   std="prebuilt"
   envs=()

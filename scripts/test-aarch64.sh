@@ -18,14 +18,14 @@ step() { echo "== aarch64: $* ($(date +%T))"; }
 
 step "clippy"
 cargo clippy --locked --target "$target" --all-targets -- -D warnings
-cargo clippy --locked --target "$target" --all-targets --features testing -- -D warnings
+cargo clippy --locked -p percept --target "$target" --all-targets --features testing -- -D warnings
 
 step "cargo test (NEON, the default on aarch64)"
 cargo test --locked --target "$target"
 
 step "filter tests on the portable and scalar paths"
-cargo test --locked --target "$target" --features force-portable --test pdq_reference --test pdq_properties
-cargo test --locked --target "$target" --features force-scalar --test pdq_reference
+cargo test --locked -p percept --target "$target" --features force-portable --test pdq_reference --test pdq_properties
+cargo test --locked -p percept --target "$target" --features force-scalar --test pdq_reference
 
 step "C tests"
 bash scripts/test-ffi.sh --target "$target"

@@ -33,7 +33,7 @@ step() { echo "== $* ($(date +%T))"; }
 
 metadata="$(cargo metadata --format-version 1 --no-deps)"
 target_dir="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' <<<"$metadata")"
-version="$(python3 -c 'import json,sys; print(json.load(sys.stdin)["packages"][0]["version"])' <<<"$metadata")"
+version="$(python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "percept"))' <<<"$metadata")"
 
 # A list of 150,000 seeded random hashes for the thread test, built by
 # the host's CLI (the list format does not depend on the architecture).
@@ -56,7 +56,8 @@ export RUST_BACKTRACE=0
 
 if [[ -n "$target" ]]; then
   step "building the $target library with --features testing"
-  cargo build --locked --lib --features testing --target "$target"
+  cargo rustc --locked -p percept --lib --features testing --target "$target" \
+    --crate-type staticlib,cdylib
   lib="$target_dir/$target/debug"
   cc=aarch64-linux-gnu-gcc
   sysroot=/usr/aarch64-linux-gnu
@@ -81,7 +82,7 @@ if ! diff -u include/percept.h "$tmp/percept.h"; then
 fi
 
 step "building the library with --features testing"
-cargo build --locked --lib --features testing
+cargo rustc --locked -p percept --lib --features testing --crate-type staticlib,cdylib
 lib="$target_dir/debug"
 
 sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=all)

@@ -12,13 +12,16 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+use std::fmt;
+use std::path::Path;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use crate::db::{DbError, FileEntry, ListFile};
-use crate::hash::pdq::{self, DihedralHashes, Profile};
+use crate::db::{ChecksumPolicy, DbError, FileEntry, ListFile, OpenOptions};
+use crate::error::Error;
+use crate::hash::pdq::{self, Dihedral, DihedralHashes, Profile};
 use crate::hash::Hash256;
 use crate::index::{Match, DEFAULT_THRESHOLD};
-use crate::input::{decode_bytes, DecodeOptions, InputError, PixelView};
+use crate::input::{decode_bytes, read_file_limited, DecodeOptions, InputError, PixelView};
 
 /// Below this quality a PDQ hash is too unreliable to call either way
 /// (Meta's guidance for PDQ).
@@ -36,7 +39,9 @@ pub const MAX_THRESHOLD: u32 = 255;
 pub struct OptionOutOfRange {
     /// The field, e.g. `threshold`.
     pub name: &'static str,
+    /// The value given.
     pub value: u64,
+    /// The largest value the field accepts.
     pub max: u64,
 }
 
@@ -87,8 +92,14 @@ impl Default for ScanOptions {
     }
 }
 
-/// The answer for one image.
+/// The answer for one image. Displays as [`as_str`](Verdict::as_str):
+/// `match`, `no-match` or `unreliable` (also its serde form).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "kebab-case")
+)]
 pub enum Verdict {
     /// The file's bytes, or a hash within the threshold, are on the list.
     Match,
@@ -99,6 +110,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// The verdict's name as the CLI and the C ABI's documentation print it.
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Match => "match",
@@ -108,9 +120,39 @@ impl Verdict {
     }
 }
 
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A list entry within the threshold of the scanned image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ScanMatch {
+    /// The entry's id, as the list's producer assigned it.
+    pub id: u64,
+    /// Hamming distance (0..=256) from the closest of the image's variants.
+    pub distance: u32,
+    /// Which rotation or flip of the image was closest (the first of
+    /// [`Dihedral::ALL`] on ties; always [`Dihedral::Original`] for
+    /// [`Scanner::scan_hash`]).
+    pub variant: Dihedral,
+    /// The entry's label, if the list gives it one.
+    pub label: Option<String>,
+    /// The entry's position in the list that answered (see
+    /// [`ScanResult::list_version`]), for
+    /// [`KnownHashSet::entry`](crate::index::KnownHashSet::entry).
+    pub entry: usize,
+}
+
 /// The result of scanning one image.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ScanResult {
+    /// Match, no match, or no verdict (quality below the minimum).
     pub verdict: Verdict,
     /// True when the verdict came from the exact-file digest list.
     pub exact_file: bool,
@@ -119,12 +161,8 @@ pub struct ScanResult {
     pub exact_files: Vec<FileEntry>,
     /// PDQ quality (`None` when the exact-file check decided first).
     pub quality: Option<u8>,
-    /// Every list entry within the threshold, closest first (entry
-    /// numbers refer to the list that answered: see `list_version`).
-    pub matches: Vec<Match>,
-    /// `labels[i]` is the label of `matches[i]`'s entry (from the list that
-    /// answered), if it has one.
-    pub labels: Vec<Option<String>>,
+    /// Every list entry within the threshold, closest first.
+    pub matches: Vec<ScanMatch>,
     /// The version of the list that answered (lists can be swapped while
     /// scans run; each scan uses one list from start to end).
     pub list_version: u64,
@@ -136,13 +174,25 @@ pub struct ScanResult {
 
 impl ScanResult {
     /// The closest match, if any.
-    pub fn best(&self) -> Option<&Match> {
+    pub fn best(&self) -> Option<&ScanMatch> {
         self.matches.first()
     }
 
-    /// The closest match's label, if it has one.
-    pub fn best_label(&self) -> Option<&str> {
-        self.labels.first()?.as_deref()
+    /// Whether the verdict is [`Verdict::Match`].
+    pub fn is_match(&self) -> bool {
+        self.verdict == Verdict::Match
+    }
+
+    fn empty(verdict: Verdict, quality: Option<u8>, list_version: u64) -> Self {
+        ScanResult {
+            verdict,
+            exact_file: false,
+            exact_files: Vec::new(),
+            quality,
+            matches: Vec::new(),
+            list_version,
+            downscale: 1,
+        }
     }
 }
 
@@ -156,7 +206,54 @@ pub struct Scanner {
     options: ScanOptions,
 }
 
+impl fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = self.list();
+        f.debug_struct("Scanner")
+            .field("list_version", &list.info().list_version)
+            .field("entries", &list.info().entries)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
 impl Scanner {
+    /// Opens the list file at `path` (memory-mapped; its checksum verified
+    /// before use) and makes a scanner over it.
+    ///
+    /// For signed lists with pinned keys and a minimum version, open the
+    /// list with [`ListFile::open_with`] and use [`Scanner::new`].
+    ///
+    /// ```
+    /// use percept::{ScanOptions, Scanner, Verdict};
+    /// let scanner = Scanner::open("testdata/sample-list.pcl", ScanOptions::default())?;
+    /// let result = scanner.scan_file("testdata/images/waves-320x240-q85.jpg")?;
+    /// assert_eq!(result.verdict, Verdict::Match);
+    /// # Ok::<(), percept::Error>(())
+    /// ```
+    pub fn open(path: impl AsRef<Path>, options: ScanOptions) -> Result<Self, Error> {
+        Self::open_with(
+            path,
+            &OpenOptions {
+                checksum: ChecksumPolicy::OnLoad,
+                ..OpenOptions::default()
+            },
+            options,
+        )
+    }
+
+    /// [`open`](Scanner::open) with the list's [`OpenOptions`]: pinned
+    /// signing keys, a minimum list version, the checksum policy.
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        list_options: &OpenOptions,
+        options: ScanOptions,
+    ) -> Result<Self, Error> {
+        options.validate()?;
+        let list = ListFile::open_with(path, list_options)?;
+        Ok(Self::new(Arc::new(list), options)?)
+    }
+
     /// A scanner over `list`; fails if an option is out of range
     /// ([`ScanOptions::validate`]).
     pub fn new(list: Arc<ListFile>, options: ScanOptions) -> Result<Self, OptionOutOfRange> {
@@ -191,25 +288,30 @@ impl Scanner {
         Ok(std::mem::replace(&mut *current, new))
     }
 
+    /// The options scans use.
     pub fn options(&self) -> &ScanOptions {
         &self.options
     }
 
-    /// Scans an encoded image (JPEG, PNG, ...).
+    /// Reads and scans an image file, refusing a file larger than
+    /// `options.decode.limits.max_input_bytes` before reading it.
+    pub fn scan_file(&self, path: impl AsRef<Path>) -> Result<ScanResult, InputError> {
+        let bytes = read_file_limited(path, self.options.decode.limits.max_input_bytes)?;
+        self.scan_bytes(&bytes)
+    }
+
+    /// Scans an encoded image (JPEG, PNG, ...): first the BLAKE3 digest of
+    /// the bytes against the list's known files, then decode, PDQ and the
+    /// distance search.
     pub fn scan_bytes(&self, bytes: &[u8]) -> Result<ScanResult, InputError> {
         let list = self.list();
         let digest = blake3::hash(bytes);
         let files = list.file_matches(digest.as_bytes());
         if !files.is_empty() {
             return Ok(ScanResult {
-                verdict: Verdict::Match,
                 exact_file: true,
                 exact_files: files,
-                quality: None,
-                matches: Vec::new(),
-                labels: Vec::new(),
-                list_version: list.info().list_version,
-                downscale: 1,
+                ..ScanResult::empty(Verdict::Match, None, list.info().list_version)
             });
         }
         let image = decode_bytes(bytes, &self.options.decode)?;
@@ -236,39 +338,36 @@ impl Scanner {
         self.decide(&self.list(), std::slice::from_ref(hash), quality)
     }
 
+    /// `variants` holds one hash, or an image's eight.
     fn decide(&self, list: &ListFile, variants: &[Hash256], quality: u8) -> ScanResult {
         let list_version = list.info().list_version;
         if quality < self.options.min_quality {
-            return ScanResult {
-                verdict: Verdict::Unreliable,
-                exact_file: false,
-                exact_files: Vec::new(),
-                quality: Some(quality),
-                matches: Vec::new(),
-                labels: Vec::new(),
-                list_version,
-                downscale: 1,
-            };
+            return ScanResult::empty(Verdict::Unreliable, Some(quality), list_version);
         }
         let set = list.known_hashes();
-        let matches = set.matches_any(variants, self.options.threshold);
-        let labels = matches
-            .iter()
-            .map(|m| set.label(m.entry).map(str::to_string))
+        // One hash or eight: never more than a query may hold, so the
+        // index cannot refuse it.
+        let found = set
+            .matches_any(variants, self.options.threshold)
+            .unwrap_or_default();
+        let matches: Vec<ScanMatch> = found
+            .into_iter()
+            .map(|m: Match| ScanMatch {
+                id: m.id,
+                distance: m.distance,
+                variant: m.variant,
+                label: set.label(m.entry).map(str::to_string),
+                entry: m.entry,
+            })
             .collect();
+        let verdict = if matches.is_empty() {
+            Verdict::NoMatch
+        } else {
+            Verdict::Match
+        };
         ScanResult {
-            verdict: if matches.is_empty() {
-                Verdict::NoMatch
-            } else {
-                Verdict::Match
-            },
-            exact_file: false,
-            exact_files: Vec::new(),
-            quality: Some(quality),
             matches,
-            labels,
-            list_version,
-            downscale: 1,
+            ..ScanResult::empty(verdict, Some(quality), list_version)
         }
     }
 }

@@ -301,7 +301,7 @@ fn format_2_lists_are_still_read() {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/sample-list-format2.pcl");
     let old = ListFile::open(&path, ChecksumPolicy::OnLoad).unwrap();
     let new = ListFile::open(
-        &path.with_file_name("sample-list.pcl"),
+        path.with_file_name("sample-list.pcl"),
         ChecksumPolicy::OnLoad,
     )
     .unwrap();

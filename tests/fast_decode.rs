@@ -324,37 +324,3 @@ fn limits_still_apply() {
         Err(InputError::TooLarge(LimitExceeded::Memory { .. }))
     ));
 }
-
-#[test]
-fn cli_flag_is_opt_in_and_reported() {
-    let file = common::pdq_reference_dir().join("data/reg-test-input/exif-rotn/exif-rotn-1.jpg");
-    let run = |args: &[&str]| {
-        let out = common::percept_command()
-            .args(args)
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{args:?}");
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let exact = run(&["hash", "--format", "json"]);
-    assert!(!exact.contains("downscale"), "{exact}");
-    let fast: serde_json::Value = serde_json::from_str(
-        run(&["hash", "--format", "json", "--fast-decode"])
-            .lines()
-            .next()
-            .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(fast["downscale"], 4);
-    let fast256: serde_json::Value = serde_json::from_str(
-        run(&["hash", "--format", "json", "--fast-decode=256"])
-            .lines()
-            .next()
-            .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(fast256["downscale"], 8);
-    // CSV keeps the reference's columns.
-    assert_eq!(run(&["hash", "--fast-decode"]).trim().split(',').count(), 3);
-}

@@ -82,12 +82,12 @@ proptest! {
             .collect();
         let set = KnownHashSet::build(entries.clone());
         let expect = brute(&entries, &queries, t);
-        prop_assert_eq!(got(&set, &set.matches_any(&queries, t)), expect.clone());
+        prop_assert_eq!(got(&set, &set.matches_any(&queries, t).unwrap()), expect.clone());
         // The Bloom prefilter never changes the answer, forced on or off.
         for use_ in [PrefilterUse::Always, PrefilterUse::Never] {
-            prop_assert_eq!(got(&set, &set.matches_any_with(&queries, t, use_)), expect.clone());
+            prop_assert_eq!(got(&set, &set.matches_any_with(&queries, t, use_).unwrap()), expect.clone());
         }
-        prop_assert_eq!(got(&set, &set.matches_linear(&queries, t)), expect);
+        prop_assert_eq!(got(&set, &set.matches_linear(&queries, t).unwrap()), expect);
     }
 }
 
@@ -195,9 +195,15 @@ fn large_list_equals_linear_scan() {
         label: None,
     }));
     for t in [0u32, 7, 15, 31, 47, 63] {
-        let indexed = set.matches_any(&queries, t);
-        assert_eq!(indexed, set.matches_linear(&queries, t), "threshold {t}");
-        let filtered = set.matches_any_with(&queries, t, PrefilterUse::Always);
+        let indexed = set.matches_any(&queries, t).unwrap();
+        assert_eq!(
+            indexed,
+            set.matches_linear(&queries, t).unwrap(),
+            "threshold {t}"
+        );
+        let filtered = set
+            .matches_any_with(&queries, t, PrefilterUse::Always)
+            .unwrap();
         assert_eq!(indexed, filtered, "threshold {t}, prefilter on");
         assert!(indexed.len() > t as usize, "planted matches found at {t}");
     }
@@ -230,7 +236,7 @@ fn prefilter_rejects_innocent_hashes_and_never_a_near_one() {
     let innocent: Vec<Hash256> = (0..4000).map(|_| random_hash()).collect();
     let rejected: usize = innocent
         .chunks(8)
-        .map(|q| set.prefilter_rejections(q, 7))
+        .map(|q| set.prefilter_rejections(q, 7).unwrap())
         .sum();
     // About 1% false positives per probe, 8 probes per hash.
     assert!(rejected > 4000 * 85 / 100, "{rejected} of 4000 rejected");
@@ -238,7 +244,11 @@ fn prefilter_rejects_innocent_hashes_and_never_a_near_one() {
     for (i, h) in hashes.iter().enumerate().take(2000) {
         let t = (i % 32) as u32;
         let near = flip(*h, t as usize, &picks[i % 50..]);
-        assert_eq!(set.prefilter_rejections(&[near], t), 0, "entry {i} at {t}");
+        assert_eq!(
+            set.prefilter_rejections(&[near], t).unwrap(),
+            0,
+            "entry {i} at {t}"
+        );
     }
     assert!(set.prefilter_is_consistent());
 }

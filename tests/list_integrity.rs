@@ -256,7 +256,7 @@ fn hot_swap_under_parallel_scans() {
                             r.list_version
                         );
                         assert_eq!(r.matches.len(), 1);
-                        let label = r.best_label().unwrap();
+                        let label = r.best().unwrap().label.as_deref().unwrap();
                         assert!(
                             label.starts_with(&format!("v{}/", r.list_version)),
                             "{label}"

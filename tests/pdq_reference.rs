@@ -28,7 +28,7 @@ fn compute(row: &ExpectedRow, profile: Profile, pipeline: Pipeline) -> Option<Ou
     }
     let mut options = DecodeOptions::default();
     options.apply_orientation = row.variant == "exif-applied";
-    let img = decode_file(&pdq_reference_dir().join(&row.file), &options)
+    let img = decode_file(pdq_reference_dir().join(&row.file), &options)
         .unwrap_or_else(|e| panic!("{}: {e}", row.file));
     assert_eq!(
         (img.width(), img.height()),

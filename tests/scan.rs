@@ -17,7 +17,7 @@ fn image(name: &str) -> PathBuf {
 
 fn scanner_for(listed: &[&str], exact: &[&str], options: ScanOptions) -> Scanner {
     let entries = listed.iter().enumerate().map(|(i, name)| {
-        let img = decode_file(&image(name), &DecodeOptions::default()).unwrap();
+        let img = decode_file(image(name), &DecodeOptions::default()).unwrap();
         Entry {
             hash: pdq::hash(&img.view(), Profile::FullResolution).hash,
             id: 100 + i as u64,

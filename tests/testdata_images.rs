@@ -19,7 +19,7 @@ fn sample_images_match_pdqhash() {
     for line in text.lines().skip(1) {
         let f: Vec<&str> = line.split(',').collect();
         let img = decode_file(
-            &testdata().join("images").join(f[0]),
+            testdata().join("images").join(f[0]),
             &DecodeOptions::default(),
         )
         .unwrap();
@@ -53,7 +53,7 @@ fn sample_images_match_pdqhash() {
 fn rotated_and_mirrored_copies_are_found_by_dihedral_hashes() {
     let load = |name: &str| {
         let img = decode_file(
-            &testdata().join("images").join(name),
+            testdata().join("images").join(name),
             &DecodeOptions::default(),
         )
         .unwrap();

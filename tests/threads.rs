@@ -76,7 +76,7 @@ fn opening_a_large_list_and_scanning_start_no_threads() {
     ] {
         let file = std::fs::read(images.join(name)).unwrap();
         scanner.scan_bytes(&file).unwrap();
-        let img = decode_file(&images.join(name), &DecodeOptions::default()).unwrap();
+        let img = decode_file(images.join(name), &DecodeOptions::default()).unwrap();
         let view = img.view();
         pdq::hash(&view, Profile::FullResolution);
         pdq::hash_dihedral(&view, Profile::Cli512);

@@ -1,10 +1,11 @@
 // swift-tools-version:5.7
 // Swift bindings over percept's C ABI (include/percept.h).
 //
-// Build the library first (`cargo build --release` at the repository root),
+// Build the library first, at the repository root:
+//   cargo rustc --release -p percept --lib --features ffi --crate-type staticlib,cdylib
 // then e.g. `swift test -Xlinker -L../../target/release` (with
 // `--features testing` for the panic test). For iOS apps, link the
-// xcframework described in the README instead.
+// xcframework described in docs/mobile.md instead.
 import PackageDescription
 
 let package = Package(

@@ -71,6 +71,7 @@ impl ImportFormat {
 pub struct ImportIssue {
     /// 1-based line number.
     pub line: usize,
+    /// Why the line was not imported.
     pub reason: String,
 }
 
@@ -79,6 +80,7 @@ pub struct ImportIssue {
 pub struct ImportedList {
     /// The format read (the detected one when `Auto` was asked for).
     pub format: ImportFormat,
+    /// The hashes read, in input order.
     pub entries: Vec<Entry>,
     /// `qualities[i]` is `entries[i]`'s PDQ quality when the format
     /// carries it (reference, dihedral and JSON forms).
@@ -89,6 +91,7 @@ pub struct ImportedList {
     pub file_digests: Vec<[u8; 32]>,
     /// Exact-file entries with an id or label (`list export` rows).
     pub files: Vec<FileEntry>,
+    /// Lines that could not be imported, with the reason.
     pub issues: Vec<ImportIssue>,
     /// Data lines (not blank, not comments, not a header) seen.
     pub data_lines: usize,

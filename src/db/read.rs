@@ -33,10 +33,15 @@ pub enum ChecksumPolicy {
 /// Summary of a list file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ListInfo {
+    /// The file format's version (2 or 3).
     pub format_version: u32,
+    /// The producer's release number of this list.
     pub list_version: u64,
+    /// Stored PDQ hashes.
     pub entries: u64,
+    /// Stored exact-file digests (with or without ids and labels).
     pub file_digests: u64,
+    /// The file's size.
     pub size_bytes: u64,
     /// The list's root digest: the stored BLAKE3 checksum over the header
     /// and every section (hex). Equal on two devices means the same list,
@@ -112,7 +117,7 @@ impl Deref for AlignedBytes {
 
 impl ListFile {
     /// Memory-maps and validates a list file.
-    pub fn open(path: &Path, policy: ChecksumPolicy) -> Result<Self, DbError> {
+    pub fn open(path: impl AsRef<Path>, policy: ChecksumPolicy) -> Result<Self, DbError> {
         Self::open_with(
             path,
             &OpenOptions {
@@ -124,8 +129,8 @@ impl ListFile {
 
     /// Memory-maps and validates a list file: structure, then (as asked)
     /// checksum, signature and minimum list version.
-    pub fn open_with(path: &Path, options: &OpenOptions) -> Result<Self, DbError> {
-        let file = std::fs::File::open(path)?;
+    pub fn open_with(path: impl AsRef<Path>, options: &OpenOptions) -> Result<Self, DbError> {
+        let file = std::fs::File::open(path.as_ref())?;
         // SAFETY: the map is read-only. A list must not be modified in place
         // while open (lists are replaced by writing a new file and renaming
         // it, as `write_list` does); this is the documented contract.
@@ -262,10 +267,12 @@ impl ListFile {
         self.info.signer
     }
 
+    /// The stored hashes, for searching.
     pub fn known_hashes(&self) -> &KnownHashSet {
         &self.set
     }
 
+    /// The list's summary: versions, counts, size, checksum, signer.
     pub fn info(&self) -> &ListInfo {
         &self.info
     }

@@ -29,10 +29,12 @@ const SIGNATURE_CONTEXT: &[u8] = b"percept list root digest v1\0";
 pub struct PublicKey([u8; 32]);
 
 impl PublicKey {
+    /// The key from its 32 bytes (not checked until a signature is verified).
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
         PublicKey(bytes)
     }
 
+    /// The key's 32 bytes.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
@@ -44,6 +46,7 @@ impl PublicKey {
             .ok_or_else(|| DbError::BadKey("a public key is 64 hex digits".into()))
     }
 
+    /// 64 lowercase hex digits.
     pub fn to_hex(&self) -> String {
         to_hex(&self.0)
     }
@@ -79,6 +82,7 @@ impl SecretKey {
         to_hex(&self.0.to_bytes())
     }
 
+    /// The public key that verifies this key's signatures.
     pub fn public_key(&self) -> PublicKey {
         PublicKey(self.0.verifying_key().to_bytes())
     }

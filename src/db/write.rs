@@ -12,15 +12,38 @@ use crate::index::KnownHashSet;
 /// A known file: the BLAKE3 digest of its bytes, with an id and a label
 /// like a hash entry's (both optional).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FileEntry {
+    /// BLAKE3 digest of the file's bytes (64 hex digits in serde forms).
+    #[cfg_attr(feature = "serde", serde(with = "digest_hex"))]
     pub digest: [u8; 32],
     /// `None` is stored as `u64::MAX`, so ids run 0..u64::MAX - 1.
     pub id: Option<u64>,
+    /// The producer's label (e.g. a case or hash-list reference).
     pub label: Option<String>,
+}
+
+/// A BLAKE3 digest as 64 hex digits, as `blake3::Hash` prints it.
+#[cfg(feature = "serde")]
+mod digest_hex {
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(digest: &[u8; 32], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&blake3::Hash::from_bytes(*digest).to_hex())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<[u8; 32], D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        blake3::Hash::from_hex(text.as_bytes())
+            .map(|h| *h.as_bytes())
+            .map_err(D::Error::custom)
+    }
 }
 
 /// What goes into a list file.
 pub struct ListContents<'a> {
+    /// The PDQ hashes, with ids and labels.
     pub set: &'a KnownHashSet,
     /// BLAKE3 digests of known files' bytes with no id or label (any order;
     /// stored sorted, deduplicated).
@@ -160,7 +183,8 @@ impl ListContents<'_> {
 }
 
 /// Writes a list file atomically (a temporary file renamed into place).
-pub fn write_list(contents: &ListContents<'_>, path: &Path) -> Result<(), DbError> {
+pub fn write_list(contents: &ListContents<'_>, path: impl AsRef<Path>) -> Result<(), DbError> {
+    let path = path.as_ref();
     let bytes = contents.to_bytes();
     let tmp = path.with_extension("tmp-percept");
     {

@@ -140,6 +140,47 @@ impl FromStr for Hash256 {
     }
 }
 
+/// As the 64-character hex string in human-readable formats (JSON, TOML…),
+/// as the 32 bytes in binary ones.
+#[cfg(feature = "serde")]
+impl serde::Serialize for Hash256 {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            serializer.serialize_str(&self.to_hex())
+        } else {
+            serializer.serialize_bytes(&self.0)
+        }
+    }
+}
+
+/// Reads what [`Serialize`](serde::Serialize) writes: hex text, or 32 bytes.
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Hash256 {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Hash256;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a PDQ hash: 64 hex characters or 32 bytes")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Hash256, E> {
+                Hash256::from_hex(v).map_err(E::custom)
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Hash256, E> {
+                let bytes: [u8; 32] = v
+                    .try_into()
+                    .map_err(|_| E::invalid_length(v.len(), &self))?;
+                Ok(Hash256(bytes))
+            }
+        }
+        if deserializer.is_human_readable() {
+            deserializer.deserialize_str(Visitor)
+        } else {
+            deserializer.deserialize_bytes(Visitor)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,8 +24,11 @@ const PREFETCH_AHEAD: usize = 16;
 /// One stored hash with its caller-chosen id and optional label.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
+    /// The stored PDQ hash.
     pub hash: Hash256,
+    /// The producer's id for this hash (reported with every match).
     pub id: u64,
+    /// The producer's label, if any.
     pub label: Option<String>,
 }
 
@@ -40,6 +43,34 @@ pub struct Match {
     pub distance: u32,
     /// Which query variant was closest (the first, for ties).
     pub variant: Dihedral,
+}
+
+/// A query passed more hashes than an image has dihedral variants (8).
+///
+/// Matches name the closest variant as a [`Dihedral`], so a query holds at
+/// most one hash per variant: an image's [`DihedralHashes`](crate::hash::pdq::DihedralHashes)
+/// or fewer. More are refused rather than silently ignored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("a query holds at most {max} hashes (one per dihedral variant), this one has {given}")]
+#[non_exhaustive]
+pub struct TooManyVariants {
+    /// How many hashes the query had.
+    pub given: usize,
+    /// The most a query may have: 8.
+    pub max: usize,
+}
+
+/// The most hashes one query may hold: one per [`Dihedral`] variant.
+pub const MAX_VARIANTS: usize = Dihedral::ALL.len();
+
+fn check_variants(variants: &[Hash256]) -> Result<(), TooManyVariants> {
+    if variants.len() > MAX_VARIANTS {
+        return Err(TooManyVariants {
+            given: variants.len(),
+            max: MAX_VARIANTS,
+        });
+    }
+    Ok(())
 }
 
 /// An immutable set of known hashes, shareable across threads.
@@ -60,13 +91,16 @@ pub enum PrefilterUse {
     /// Where it is measured to pay (see [`KnownHashSet::prefilter_pays`]).
     #[default]
     Auto,
+    /// Always (for measurements; the answer is the same).
     Always,
+    /// Never (for measurements; the answer is the same).
     Never,
 }
 
 /// Size and shape of a set's Bloom prefilter.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PrefilterInfo {
+    /// The filter's size in memory (or in the list file).
     pub size_bytes: usize,
     /// Filter bits per stored hash (8 block keys each).
     pub bits_per_entry: f64,
@@ -129,6 +163,7 @@ impl KnownHashSet {
         self.hashes.as_slice().len()
     }
 
+    /// Whether the set holds no hash.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -208,37 +243,50 @@ impl KnownHashSet {
 
     /// How many of `variants` (at most 8) the prefilter alone proves to have
     /// no stored hash within `threshold` (0..=31); for measurements.
-    pub fn prefilter_rejections(&self, variants: &[Hash256], threshold: u32) -> usize {
+    pub fn prefilter_rejections(
+        &self,
+        variants: &[Hash256],
+        threshold: u32,
+    ) -> Result<usize, TooManyVariants> {
+        check_variants(variants)?;
         let radius = (threshold / 8).min(3);
-        variants
+        Ok(variants
             .iter()
-            .take(8)
             .filter(|q| !self.prefilter.may_contain_near(&q.words(), radius))
-            .count()
+            .count())
     }
 
     /// The same as [`prefilter_rejections`](Self::prefilter_rejections),
     /// probing with plain word operations instead of `bitvec` (for the
     /// bench that compares the two).
     #[doc(hidden)]
-    pub fn prefilter_rejections_words(&self, variants: &[Hash256], threshold: u32) -> usize {
+    pub fn prefilter_rejections_words(
+        &self,
+        variants: &[Hash256],
+        threshold: u32,
+    ) -> Result<usize, TooManyVariants> {
+        check_variants(variants)?;
         let radius = (threshold / 8).min(3);
-        variants
+        Ok(variants
             .iter()
-            .take(8)
             .filter(|q| !self.prefilter.may_contain_near_words(&q.words(), radius))
-            .count()
+            .count())
     }
 
     /// Every entry within `threshold` of `hash`.
     pub fn matches(&self, hash: &Hash256, threshold: u32) -> Vec<Match> {
-        self.matches_any(std::slice::from_ref(hash), threshold)
+        self.search(std::slice::from_ref(hash), threshold, PrefilterUse::Auto)
     }
 
     /// Every entry within `threshold` of any of `variants` (at most 8, in
     /// [`Dihedral::ALL`] order: pass an image's dihedral hashes), each entry
     /// once with its smallest distance. Sorted by distance, then entry.
-    pub fn matches_any(&self, variants: &[Hash256], threshold: u32) -> Vec<Match> {
+    /// More than 8 hashes is an error ([`TooManyVariants`]).
+    pub fn matches_any(
+        &self,
+        variants: &[Hash256],
+        threshold: u32,
+    ) -> Result<Vec<Match>, TooManyVariants> {
         self.matches_any_with(variants, threshold, PrefilterUse::Auto)
     }
 
@@ -249,8 +297,13 @@ impl KnownHashSet {
         variants: &[Hash256],
         threshold: u32,
         prefilter: PrefilterUse,
-    ) -> Vec<Match> {
-        let variants = &variants[..variants.len().min(8)];
+    ) -> Result<Vec<Match>, TooManyVariants> {
+        check_variants(variants)?;
+        Ok(self.search(variants, threshold, prefilter))
+    }
+
+    /// At most [`MAX_VARIANTS`] variants (checked by the callers).
+    fn search(&self, variants: &[Hash256], threshold: u32, prefilter: PrefilterUse) -> Vec<Match> {
         let mut out = Vec::new();
         if threshold > MAX_INDEXED_THRESHOLD {
             self.linear_into(variants, threshold, &mut out);
@@ -269,16 +322,25 @@ impl KnownHashSet {
 
     /// The same answer as [`matches_any`](Self::matches_any) by reading every
     /// stored hash: the brute-force reference, and the baseline in benches.
-    pub fn matches_linear(&self, variants: &[Hash256], threshold: u32) -> Vec<Match> {
-        let variants = &variants[..variants.len().min(8)];
+    pub fn matches_linear(
+        &self,
+        variants: &[Hash256],
+        threshold: u32,
+    ) -> Result<Vec<Match>, TooManyVariants> {
+        check_variants(variants)?;
         let mut out = Vec::new();
         self.linear_into(variants, threshold, &mut out);
         finish(&mut out);
-        out
+        Ok(out)
     }
 
-    /// [`matches_any`](Self::matches_any) for many images, on all cores.
-    pub fn matches_batch(&self, queries: &[Vec<Hash256>], threshold: u32) -> Vec<Vec<Match>> {
+    /// [`matches_any`](Self::matches_any) for many images, on all cores
+    /// (rayon's global pool: call it only where a batch may use threads).
+    pub fn matches_batch(
+        &self,
+        queries: &[Vec<Hash256>],
+        threshold: u32,
+    ) -> Result<Vec<Vec<Match>>, TooManyVariants> {
         queries
             .par_iter()
             .map(|q| self.matches_any(q, threshold))

@@ -3,7 +3,7 @@
 //!
 //! [`KnownHashSet`] finds every stored entry within T of any of up to eight
 //! query hashes (an image's dihedral variants) through multi-index hashing
-//! ([`mih`]), verifying each candidate with the full Hamming distance.
+//! (the `mih` module), verifying each candidate with the full Hamming distance.
 
 // Panic policy for code that handles untrusted input (README, "Hostile
 // input"): no unwrap/expect/panic outside tests; slicing only within bounds
@@ -18,6 +18,10 @@ mod masks;
 pub(crate) mod mih;
 pub(crate) mod slab;
 
-pub use known::{Entry, KnownHashSet, Match, PrefilterInfo, PrefilterUse, DEFAULT_THRESHOLD};
+pub use known::{
+    Entry, KnownHashSet, Match, PrefilterInfo, PrefilterUse, TooManyVariants, DEFAULT_THRESHOLD,
+    MAX_VARIANTS,
+};
 pub use mih::MAX_ENTRIES;
-pub use slab::{SharedBytes, SlabError};
+pub(crate) use slab::SharedBytes;
+pub use slab::SlabError;

@@ -21,14 +21,24 @@ pub(crate) enum Slab<T: bytemuck::Pod> {
 /// Why bytes cannot be viewed as an array in place.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SlabError {
+    /// The array does not fit in the bytes.
     #[error("array at byte {offset} with {len} elements runs past the end ({available} bytes)")]
     OutOfBounds {
+        /// Where the array starts.
         offset: usize,
+        /// Its element count.
         len: usize,
+        /// The bytes there are.
         available: usize,
     },
+    /// The array's start is not aligned for its element type.
     #[error("array at byte {offset} is not aligned to {align} bytes")]
-    Misaligned { offset: usize, align: usize },
+    Misaligned {
+        /// Where the array starts.
+        offset: usize,
+        /// The alignment its elements need.
+        align: usize,
+    },
 }
 
 impl<T: bytemuck::Pod> Slab<T> {

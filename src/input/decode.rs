@@ -116,11 +116,17 @@ impl Orientation {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SourceFormat {
+    /// JPEG (JFIF, EXIF), baseline or progressive.
     Jpeg,
+    /// PNG (the first image of an APNG).
     Png,
+    /// GIF (the first frame).
     Gif,
+    /// WebP, lossy or lossless (the first frame of an animation).
     WebP,
+    /// BMP (Windows and OS/2).
     Bmp,
+    /// TIFF (the first image).
     Tiff,
 }
 
@@ -148,12 +154,15 @@ impl DecodedImage {
         PixelView::packed(&self.pixels, self.width, self.height, self.format)
             .unwrap_or_else(|e| unreachable!("decoded buffer does not fit its size: {e}"))
     }
+    /// Width in pixels, after any orientation was applied.
     pub fn width(&self) -> u32 {
         self.width
     }
+    /// Height in pixels, after any orientation was applied.
     pub fn height(&self) -> u32 {
         self.height
     }
+    /// The pixel layout: `Gray8`, `Rgb8` or `Rgba8`.
     pub fn format(&self) -> PixelFormat {
         self.format
     }
@@ -165,6 +174,7 @@ impl DecodedImage {
     pub fn orientation_applied(&self) -> bool {
         self.orientation_applied
     }
+    /// The format the image was decoded from.
     pub fn source_format(&self) -> SourceFormat {
         self.source
     }
@@ -179,15 +189,18 @@ impl DecodedImage {
 
 /// Reads and decodes an image file, refusing files above
 /// `limits.max_input_bytes` before reading them.
-pub fn decode_file(path: &Path, options: &DecodeOptions) -> Result<DecodedImage, InputError> {
+pub fn decode_file(
+    path: impl AsRef<Path>,
+    options: &DecodeOptions,
+) -> Result<DecodedImage, InputError> {
     let bytes = read_file_limited(path, options.limits.max_input_bytes)?;
     decode_bytes(&bytes, options)
 }
 
 /// Reads a whole file, refusing one larger than `max` bytes (checked from
 /// its size first, and again while reading, in case it grows).
-pub fn read_file_limited(path: &Path, max: u64) -> Result<Vec<u8>, InputError> {
-    let file = std::fs::File::open(path)?;
+pub fn read_file_limited(path: impl AsRef<Path>, max: u64) -> Result<Vec<u8>, InputError> {
+    let file = std::fs::File::open(path.as_ref())?;
     let len = file.metadata()?.len();
     if len > max {
         return Err(InputError::TooLarge(LimitExceeded::InputBytes {

@@ -6,13 +6,28 @@ use std::fmt;
 pub enum InputError {
     /// Width or height is zero, or a size computation overflowed.
     #[error("invalid dimensions {width}x{height}")]
-    InvalidDimensions { width: u64, height: u64 },
+    InvalidDimensions {
+        /// The width given or read.
+        width: u64,
+        /// The height given or read.
+        height: u64,
+    },
     /// The row stride is smaller than one row of pixels.
     #[error("row stride {stride} is smaller than a row of {row_bytes} bytes")]
-    StrideTooSmall { stride: usize, row_bytes: usize },
+    StrideTooSmall {
+        /// The stride given, in bytes.
+        stride: usize,
+        /// The bytes one row of pixels takes.
+        row_bytes: usize,
+    },
     /// The buffer is shorter than the view needs.
     #[error("pixel buffer has {actual} bytes, the view needs {needed}")]
-    BufferTooSmall { needed: usize, actual: usize },
+    BufferTooSmall {
+        /// The bytes the view needs.
+        needed: usize,
+        /// The bytes given.
+        actual: usize,
+    },
     /// The image is larger than the configured limits.
     #[error("image too large: {0}")]
     TooLarge(LimitExceeded),
@@ -44,13 +59,35 @@ pub enum InputError {
 #[non_exhaustive]
 pub enum LimitExceeded {
     /// Width or height above the maximum side length.
-    Side { width: u32, height: u32, max: u32 },
+    Side {
+        /// The image's width.
+        width: u32,
+        /// The image's height.
+        height: u32,
+        /// The largest side allowed.
+        max: u32,
+    },
     /// More pixels than allowed.
-    Pixels { pixels: u64, max: u64 },
+    Pixels {
+        /// The image's pixel count.
+        pixels: u64,
+        /// The most allowed.
+        max: u64,
+    },
     /// The decoded buffer would need more bytes than allowed.
-    Memory { bytes: u64, max: u64 },
+    Memory {
+        /// The decode's estimated peak.
+        bytes: u64,
+        /// The budget.
+        max: u64,
+    },
     /// The encoded input is larger than allowed.
-    InputBytes { bytes: u64, max: u64 },
+    InputBytes {
+        /// The input's size.
+        bytes: u64,
+        /// The most allowed.
+        max: u64,
+    },
     /// The decoder's own size or allocation limit, reached while parsing.
     Decoder,
 }

@@ -108,9 +108,14 @@ fn rgb_image(w: u32, h: u32) -> DynamicImage {
 }
 
 pub fn seed(name: &str) -> Vec<u8> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/seeds/decode_hash")
-        .join(name);
+    // Included by the library's tests and examples (the manifest is the
+    // repository root) and by the CLI's tests (cli/).
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = manifest
+        .ancestors()
+        .find(|d| d.join("fuzz/seeds").is_dir())
+        .unwrap_or(&manifest);
+    let p = root.join("fuzz/seeds/decode_hash").join(name);
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 

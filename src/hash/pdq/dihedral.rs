@@ -5,16 +5,42 @@ use super::median::torben_median;
 use crate::hash::Hash256;
 
 /// The eight symmetries of the square, in the reference's output order.
+///
+/// Displays as [`name`](Dihedral::name) (`orig`, `rot90`, …), which is also
+/// its serde form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Dihedral {
+    /// The image as it is.
+    #[cfg_attr(feature = "serde", serde(rename = "orig"))]
     Original,
+    /// Rotated a quarter turn counter-clockwise.
+    #[cfg_attr(feature = "serde", serde(rename = "rot90"))]
     Rotate90,
+    /// Rotated a half turn.
+    #[cfg_attr(feature = "serde", serde(rename = "rot180"))]
     Rotate180,
+    /// Rotated three quarter turns counter-clockwise.
+    #[cfg_attr(feature = "serde", serde(rename = "rot270"))]
     Rotate270,
+    /// Mirrored left to right.
+    #[cfg_attr(feature = "serde", serde(rename = "flipx"))]
     FlipX,
+    /// Mirrored top to bottom.
+    #[cfg_attr(feature = "serde", serde(rename = "flipy"))]
     FlipY,
+    /// Mirrored across the main diagonal (transposed).
+    #[cfg_attr(feature = "serde", serde(rename = "flipplus1"))]
     FlipPlus1,
+    /// Mirrored across the anti-diagonal.
+    #[cfg_attr(feature = "serde", serde(rename = "flipminus1"))]
     FlipMinus1,
+}
+
+impl std::fmt::Display for Dihedral {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 impl Dihedral {

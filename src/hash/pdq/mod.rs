@@ -26,8 +26,10 @@ mod stream;
 pub use dihedral::Dihedral;
 pub use platform::Platform;
 
+use std::path::Path;
+
 use crate::hash::Hash256;
-use crate::input::PixelView;
+use crate::input::{decode_bytes, decode_file, DecodeOptions, InputError, PixelView};
 use luma::LumaSource;
 
 /// Images with a side below this hash to all zeros with quality 0.
@@ -70,7 +72,9 @@ pub enum Pipeline {
 
 /// One PDQ hash and its quality.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct PdqHash {
+    /// The 256-bit hash.
     pub hash: Hash256,
     /// 0..=100; the reference treats values below about 50 as unreliable.
     pub quality: u8,
@@ -78,9 +82,11 @@ pub struct PdqHash {
 
 /// The hashes of all eight rotations/flips of an image, from one pass.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct DihedralHashes {
     /// Indexed as [`Dihedral::ALL`].
     pub hashes: [Hash256; 8],
+    /// The quality, the same for every variant (0..=100).
     pub quality: u8,
 }
 
@@ -89,6 +95,28 @@ impl DihedralHashes {
     pub fn get(&self, variant: Dihedral) -> Hash256 {
         self.hashes[variant as usize]
     }
+}
+
+/// Reads, decodes (with the default [`DecodeOptions`]: limits, EXIF
+/// orientation applied) and hashes an image file with
+/// [`Profile::FullResolution`].
+///
+/// ```
+/// let out = percept::pdq::hash_file("testdata/images/waves-320x240.png")?;
+/// assert!(out.quality >= 50);
+/// println!("{} {}", out.hash, out.quality); // 64 hex digits, 0..=100
+/// # Ok::<(), percept::input::InputError>(())
+/// ```
+pub fn hash_file(path: impl AsRef<Path>) -> Result<PdqHash, InputError> {
+    let image = decode_file(path, &DecodeOptions::default())?;
+    Ok(hash(&image.view(), Profile::FullResolution))
+}
+
+/// Decodes (with the default [`DecodeOptions`]) and hashes an encoded image
+/// held in memory, with [`Profile::FullResolution`].
+pub fn hash_bytes(bytes: &[u8]) -> Result<PdqHash, InputError> {
+    let image = decode_bytes(bytes, &DecodeOptions::default())?;
+    Ok(hash(&image.view(), Profile::FullResolution))
 }
 
 /// The reference's single-hash function (`pdqHash256FromFloatLuma`).

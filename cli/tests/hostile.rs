@@ -10,7 +10,7 @@ use std::process::Stdio;
 use std::time::Instant;
 
 mod common;
-#[path = "common/corpus.rs"]
+#[path = "../../tests/common/corpus.rs"]
 mod corpus;
 
 use corpus::Expect;

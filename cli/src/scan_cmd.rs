@@ -276,8 +276,8 @@ fn format_result(
     let best = r.best();
     let file = r.exact_files.first();
     // The id and label of the closest hash entry, or of the known file.
-    let label = r
-        .best_label()
+    let label = best
+        .and_then(|m| m.label.as_deref())
         .or_else(|| file.and_then(|f| f.label.as_deref()))
         .unwrap_or("");
     let id = best.map(|m| m.id).or_else(|| file.and_then(|f| f.id));
@@ -333,9 +333,8 @@ fn format_result(
             let matches: Vec<serde_json::Value> = r
                 .matches
                 .iter()
-                .zip(&r.labels)
-                .map(|(m, l)| {
-                    serde_json::json!({"id": m.id, "distance": m.distance, "variant": m.variant.name(), "label": l})
+                .map(|m| {
+                    serde_json::json!({"id": m.id, "distance": m.distance, "variant": m.variant.name(), "label": m.label})
                 })
                 .chain(r.exact_files.iter().map(|f| {
                     serde_json::json!({"id": f.id, "label": f.label, "exact_file": true})

@@ -13,7 +13,7 @@ fn percept(args: &[&str]) -> Output {
 }
 
 fn images() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/images")
+    common::repo_root().join("testdata/images")
 }
 
 fn library_hash(path: &Path, profile: Profile) -> pdq::PdqHash {
@@ -106,7 +106,7 @@ fn dihedral_csv_and_json() {
 
 #[test]
 fn cli512_profile_is_selectable() {
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let file = common::repo_root()
         .join("../shared/reference/pdq/generated/synthetic/syn-smooth-rgb-640x480.png");
     let full = percept(&["hash", file.to_str().unwrap()]);
     let cli = percept(&["hash", "--profile", "cli512", file.to_str().unwrap()]);
@@ -163,7 +163,7 @@ fn usage_errors_exit_2() {
 }
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    common::repo_root()
 }
 
 /// The key testdata/sample-list.pcl was built with (testdata/README.md).
@@ -389,4 +389,47 @@ fn scan_refuses_a_corrupted_list() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8(out.stderr).unwrap().contains("checksum"));
     std::fs::remove_file(&path).unwrap();
+}
+
+/// A 2560x2048 JPEG photo-like gradient, written to a temporary file.
+fn large_jpeg(dir: &std::path::Path) -> PathBuf {
+    let image = image::RgbImage::from_fn(2560, 2048, |x, y| {
+        image::Rgb([
+            (x / 8) as u8,
+            (y / 8) as u8,
+            ((x * 3 + y * 5) / 32 % 256) as u8,
+        ])
+    });
+    let path = dir.join("large.jpg");
+    image.save(&path).unwrap();
+    path
+}
+
+#[test]
+fn fast_decode_flag_is_opt_in_and_reported() {
+    let dir = std::env::temp_dir().join(format!("percept-cli-fast-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = large_jpeg(&dir);
+    let run = |args: &[&str]| {
+        let out = common::percept_command()
+            .args(args)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let exact = run(&["hash", "--format", "json"]);
+    assert!(!exact.contains("downscale"), "{exact}");
+    let first_record = |text: String| -> serde_json::Value {
+        serde_json::from_str(text.lines().next().unwrap()).unwrap()
+    };
+    // The short side 2048 / 4 = 512 keeps the default minimum side; / 8 = 256.
+    let fast = first_record(run(&["hash", "--format", "json", "--fast-decode"]));
+    assert_eq!(fast["downscale"], 4);
+    let fast256 = first_record(run(&["hash", "--format", "json", "--fast-decode=256"]));
+    assert_eq!(fast256["downscale"], 8);
+    // CSV keeps the reference's columns.
+    assert_eq!(run(&["hash", "--fast-decode"]).trim().split(',').count(), 3);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
