@@ -10,7 +10,7 @@ not flattered by Python overhead.
 
 The headline ratios ("PAIRED") come from paired batches. This machine's
 speed drifts by up to 1.6x from one moment to the next (the same code
-takes 0.16 or 0.26 ms; see README), so two timings taken seconds apart do
+takes 0.16 or 0.26 ms; see docs/performance.md), so two timings taken seconds apart do
 not compare. A percept timing process (`time_hash ... serve`) and pdqhash
 run alternately, each batch about 2 ms of calls after one untimed call, for
 --pairs pairs per size; each pair's ratio is taken, and the median and
@@ -200,7 +200,7 @@ def paired(first, second, pairs):
     """Alternates batches of two timers (each `n -> seconds per call`, sized
     to about 2 ms) and returns the (first, second) times of each pair, the
     two sides of a pair run back to back, in alternating order. This
-    machine's speed drifts by up to 1.6x between moments (see README); a
+    machine's speed drifts by up to 1.6x between moments (see docs/performance.md); a
     pair shares the moment, so pair ratios are stable where times are not."""
     n1, n2 = calls_for(first), calls_for(second)
     out = []
@@ -394,7 +394,7 @@ def main():
     print("best/best: the least pdqhash (or yume-pdq) time over all rounds (or pairs) / percept's least.")
     print("PAIRED: ratios of back-to-back batches; this machine's speed drifts by up to 1.6x between moments,")
     print("which the round medians mix and a pair shares.")
-    print("'same hash' can be False on images where pdqhash's float64 luma differs from the C++ core's float32 (see README).")
+    print("'same hash' can be False on images where pdqhash's float64 luma differs from the C++ core's float32 (see docs/performance.md).")
     if mismatches:
         print("\n".join(mismatches))
         return 1

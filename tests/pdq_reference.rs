@@ -11,7 +11,8 @@ use percept::input::{decode_file, DecodeOptions};
 use percept::Hash256;
 
 /// Largest distance seen between our JPEG decode (image-rs / zune-jpeg) and
-/// the reference's (libjpeg-turbo) on the reference JPEGs; see README.
+/// the reference's (libjpeg-turbo) on the reference JPEGs; see
+/// docs/exactness.md.
 const JPEG_DECODER_BOUND: u32 = 8;
 
 struct Outcome {

@@ -53,6 +53,11 @@ pub fn warn(message: impl std::fmt::Display) {
 pub fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
+    } else if let Some(stem) = noun
+        .strip_suffix('y')
+        .filter(|stem| !stem.ends_with(['a', 'e', 'o', 'u']))
+    {
+        format!("{n} {stem}ies")
     } else if noun.ends_with("sh") || noun.ends_with('s') || noun.ends_with('x') {
         format!("{n} {noun}es")
     } else {
@@ -151,6 +156,9 @@ mod tests {
         assert_eq!(count(0, "error"), "0 errors");
         assert_eq!(count(2, "hash"), "2 hashes");
         assert_eq!(count(3, "file"), "3 files");
+        assert_eq!(count(2, "exact-file entry"), "2 exact-file entries");
+        assert_eq!(count(1, "exact-file entry"), "1 exact-file entry");
+        assert_eq!(count(2, "key"), "2 keys");
     }
 
     #[test]

@@ -34,8 +34,8 @@
 //! needed to add one). The prefilter is a pure function of the hashes and
 //! the key: `percept list info` rebuilds it and compares.
 
-// Panic policy for code that handles untrusted input (README, "Hostile
-// input"): no unwrap/expect/panic outside tests; slicing only within bounds
+// Panic policy for code that handles untrusted input (docs/hostile-input.md):
+// no unwrap/expect/panic outside tests; slicing only within bounds
 // established by checked arithmetic earlier in the same function (the fuzz
 // targets in fuzz/ exercise these paths).
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

@@ -1,7 +1,7 @@
 //! The C ABI (`include/percept.h`, generated from this module by cbindgen).
 //!
 //! One module per C type. The conventions every function follows are written
-//! once, at the top of the header (`cbindgen.toml`) and in the README; in
+//! once, at the top of the header (`cbindgen.toml`) and in docs/c-abi.md; in
 //! short: `percept_` prefix; handles made by `_open_*` and freed by `_free`;
 //! object first, then inputs, then outputs; outputs written only on
 //! success; every pointer NULL-checked; every fallible function returns a
@@ -20,8 +20,8 @@
 //! The modules are declared in the order their functions appear in the
 //! header (cbindgen keeps parse order), hence one per group below.
 
-// Panic policy for code that handles untrusted input (README, "Hostile
-// input"): no unwrap/expect/panic outside tests; slicing only within bounds
+// Panic policy for code that handles untrusted input (docs/hostile-input.md):
+// no unwrap/expect/panic outside tests; slicing only within bounds
 // established by checked arithmetic earlier in the same function (the fuzz
 // targets in fuzz/ exercise these paths).
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

@@ -235,7 +235,7 @@ impl KnownHashSet {
     /// cost less than the index work it can save. It probes 8 block keys
     /// per query hash at radius `T / 8`: 8 probes below T = 8, 264 below 16,
     /// thousands above; the index reads about `16 x probes x N / 2^dir_bits`
-    /// candidates. Measured (README, "Bloom prefilter"): it pays below T = 8
+    /// candidates. Measured (docs/index-design.md): it pays below T = 8
     /// at every size tried, and nowhere from T = 8 up.
     pub fn prefilter_pays(&self, threshold: u32) -> bool {
         threshold < 8 && !self.is_empty()

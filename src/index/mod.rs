@@ -5,8 +5,8 @@
 //! query hashes (an image's dihedral variants) through multi-index hashing
 //! (the `mih` module), verifying each candidate with the full Hamming distance.
 
-// Panic policy for code that handles untrusted input (README, "Hostile
-// input"): no unwrap/expect/panic outside tests; slicing only within bounds
+// Panic policy for code that handles untrusted input (docs/hostile-input.md):
+// no unwrap/expect/panic outside tests; slicing only within bounds
 // established by checked arithmetic earlier in the same function (the fuzz
 // targets in fuzz/ exercise these paths).
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]

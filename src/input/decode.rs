@@ -675,8 +675,8 @@ fn map_image_error(e: image::ImageError) -> InputError {
                 detail: Some(u.to_string()),
             }
         }
-        E::IoError(io) => InputError::Decode(io.to_string()),
-        other => InputError::Decode(other.to_string()),
+        E::IoError(io) => InputError::decoder(io),
+        other => InputError::decoder(other),
     }
 }
 

@@ -54,6 +54,16 @@ pub enum InputError {
     Io(#[from] std::io::Error),
 }
 
+impl InputError {
+    /// [`InputError::Decode`] with a decoder's own words, on one line:
+    /// trimmed, line breaks as spaces (the CLI's JSON and CSV records and
+    /// the C ABI's last-error message carry it as one line).
+    pub(crate) fn decoder(message: impl fmt::Display) -> Self {
+        let text = message.to_string();
+        InputError::Decode(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+}
+
 /// Which limit an image exceeded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -109,5 +119,21 @@ impl fmt::Display for LimitExceeded {
             }
             LimitExceeded::Decoder => f.write_str("the decoder's size or memory limit was reached"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoder_messages_are_one_trimmed_line() {
+        let e = InputError::decoder("expected 64 but found 6\n");
+        assert_eq!(
+            e.to_string(),
+            "corrupt or truncated image: expected 64 but found 6"
+        );
+        let e = InputError::decoder("  two\r\nlines\t here ");
+        assert!(matches!(e, InputError::Decode(ref m) if m == "two lines here"));
     }
 }

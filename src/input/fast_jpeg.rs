@@ -166,7 +166,7 @@ fn decode_scaled_inner(
     height: u32,
     limits: &DecodeLimits,
 ) -> Result<DynamicImage, InputError> {
-    let decode_error = |e: jpeg_decoder::Error| InputError::Decode(e.to_string());
+    let decode_error = |e: jpeg_decoder::Error| InputError::decoder(e);
     let mut decoder = Decoder::new(bytes);
     decoder.set_max_decoding_buffer_size(
         usize::try_from(limits.max_alloc_bytes).unwrap_or(usize::MAX),

@@ -220,7 +220,7 @@ fn map_zune(e: DecodeErrors) -> InputError {
             detail: Some(format!("{what:?}")),
         },
         DecodeErrors::LargeDimensions(_) => InputError::TooLarge(LimitExceeded::Decoder),
-        other => InputError::Decode(other.to_string()),
+        other => InputError::decoder(other),
     }
 }
 
@@ -314,7 +314,7 @@ pub(crate) fn decode(plan: Plan<'_>) -> Result<Decoded, InputError> {
     let mut pixels = vec![0u8; len];
     decoder.decode_into(&mut pixels).map_err(|e| match e {
         DecodeErrors::Unsupported(_) | DecodeErrors::LargeDimensions(_) => map_zune(e),
-        other if strict => InputError::Decode(format!(
+        other if strict => InputError::decoder(format!(
             "truncated JPEG (its scan data ends early and it has no end-of-image marker: {other})"
         )),
         other => map_zune(other),

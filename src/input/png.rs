@@ -16,8 +16,8 @@ use super::view::PixelFormat;
 fn map_png(e: png::DecodingError) -> InputError {
     match e {
         png::DecodingError::LimitsExceeded => InputError::TooLarge(LimitExceeded::Decoder),
-        png::DecodingError::IoError(io) => InputError::Decode(format!("truncated PNG ({io})")),
-        other => InputError::Decode(other.to_string()),
+        png::DecodingError::IoError(io) => InputError::decoder(format!("truncated PNG ({io})")),
+        other => InputError::decoder(other),
     }
 }
 

@@ -208,7 +208,7 @@ public struct Options: Sendable {
         return out
     }
 
-    /// 0...256. A value that does not fit a C uint32_t is stored as
+    /// 0...255. A value that does not fit a C uint32_t is stored as
     /// UInt32.max, which the library refuses.
     public var threshold: Int {
         get { Int(c.threshold) }
