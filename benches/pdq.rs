@@ -79,7 +79,7 @@ fn decode_and_hash(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let files = [
         root.join("testdata/images/waves-320x240-q85.jpg"),
-        root.join("../shared/reference/pdq/data/bridge-mods/aaa-orig.jpg"),
+        root.join("testdata/reference/data/bridge-mods/aaa-orig.jpg"),
     ];
     let mut group = c.benchmark_group("pdq_decode_and_hash_jpeg");
     group.sample_size(10);

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """How far the fast JPEG decode profile's PDQ hashes are from the exact ones.
 
-    python3 scripts/fast_decode_eval.py [--corpus /work/corpus] [--min-side 256,512]
+    python3 scripts/fast_decode_eval.py CORPUS_DIR [--min-side 256,512]
                                         [--repeat 1] [--rebuild]
 
-Builds a corpus of real photographs outside the repository (default
-/work/corpus; needs apt-get, dpkg, pip and Pillow), runs
+Builds a corpus of real photographs in CORPUS_DIR (required; a folder
+outside the repository, created if missing and reused by later runs; needs
+apt-get, dpkg, pip and Pillow), runs
 `examples/fast_decode_eval.rs` in release mode on one thread
 (in a one-thread pool) and prints, per min_side: the distance distribution
 between the fast and the exact hash, how many exceed PDQ's usual match
@@ -18,7 +19,9 @@ The corpus, fetched once and reused (--rebuild remakes the JPEGs):
     chosen by name below; their rendered illustrations (gnome, sway,
     plasma, ukui) are kept as a separate "illustration" group;
   - scikit-image's and scikit-learn's bundled sample photos (PyPI wheels);
-  - every JPEG under ../shared/reference/pdq/data (Meta's test images).
+  - Meta's PDQ test JPEGs: those under testdata/reference/data, or, when
+    Meta's full reference set is beside the checkout
+    (../shared/reference/pdq/data), every JPEG there instead (a superset).
 Each photo is used as found (JPEGs kept byte for byte when at most 12 MP,
 others re-encoded at quality 92) and re-encoded at about 12 MP and 3 MP
 (Lanczos, baseline and progressive, 4:2:0 and 4:4:4, some as CMYK or
@@ -40,7 +43,11 @@ import sys
 import zipfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-REFERENCE = os.path.join(REPO, "..", "shared", "reference", "pdq", "data")
+# Meta's test JPEGs: the full set beside the checkout when it is there,
+# else the subset kept in the repository.
+SHARED_REFERENCE = os.path.join(REPO, "..", "shared", "reference", "pdq", "data")
+REFERENCE = (SHARED_REFERENCE if os.path.isdir(SHARED_REFERENCE)
+             else os.path.join(REPO, "testdata", "reference", "data"))
 DEBS = [
     "mate-backgrounds",
     "plasma-workspace-wallpapers",
@@ -297,7 +304,8 @@ def summarise(rows, manifest):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--corpus", default="/work/corpus")
+    ap.add_argument("corpus", metavar="CORPUS_DIR",
+                    help="folder for the corpus, outside the repository (reused by later runs)")
     ap.add_argument("--min-side", default="256,512")
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--rebuild", action="store_true", help="remake the corpus JPEGs")

@@ -26,7 +26,7 @@ if [[ "${1:-}" == "--target" ]]; then
   }
 fi
 
-reference=../shared/reference/pdq
+reference=testdata/reference
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 step() { echo "== $* ($(date +%T))"; }

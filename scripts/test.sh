@@ -4,7 +4,9 @@
 # (unit, Meta's reference vectors in testdata/reference, properties, CLI),
 # the PDQ tests again on the portable and SSE2 filter paths, then the C
 # ABI's tests (scripts/test-ffi.sh: header drift, C tests under sanitizers
-# and valgrind, bindings check, Kotlin).
+# and valgrind, bindings check, Kotlin). With Meta's full reference set
+# beside the checkout (../shared/reference/pdq, as on CI) a few optional
+# checks on its large photos run too; without it they print SKIPPED lines.
 #
 # The Rust part needs only the Rust toolchain. The C ABI's tests need gcc,
 # zlib, valgrind, Kotlin, JNA and cbindgen 0.29.4

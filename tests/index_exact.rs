@@ -111,7 +111,7 @@ fn labels_and_ids_survive_sorting() {
 
 fn read_hashes(name: &str) -> Vec<Hash256> {
     let text = std::fs::read_to_string(
-        common::pdq_reference_dir()
+        common::reference_dir()
             .join("data/reg-test-input")
             .join(name),
     )
@@ -133,7 +133,7 @@ fn needles_vs_haystack_matches_reference_table() {
         label: None,
     }));
     let table = std::fs::read_to_string(
-        common::pdq_reference_dir().join("generated/needles-vs-haystack-within-63.tsv"),
+        common::reference_dir().join("generated/needles-vs-haystack-within-63.tsv"),
     )
     .unwrap();
     let pairs: Vec<(usize, u64, u32)> = table

@@ -58,11 +58,8 @@ fn folder_is_walked_recursively_in_sorted_order() {
         String::from_utf8_lossy(&out.stderr)
     );
     let lines = stdout_lines(&out);
-    let mut expected: Vec<PathBuf> = std::fs::read_dir(images())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    expected.sort();
+    // testdata/images and the PNG and JPEG files of testdata/reference.
+    let expected = common::images_walked(images().parent().unwrap());
     assert_eq!(
         lines.len(),
         expected.len(),
@@ -106,8 +103,9 @@ fn dihedral_csv_and_json() {
 
 #[test]
 fn cli512_profile_is_selectable() {
+    // Wider than 512: the cli512 profile resizes it first.
     let file = common::repo_root()
-        .join("../shared/reference/pdq/generated/synthetic/syn-smooth-rgb-640x480.png");
+        .join("testdata/reference/generated/synthetic/syn-smooth-rgb-513x300.png");
     let full = percept(&["hash", file.to_str().unwrap()]);
     let cli = percept(&["hash", "--profile", "cli512", file.to_str().unwrap()]);
     let h = library_hash(&file, Profile::Cli512);

@@ -1,6 +1,7 @@
 /* The C ABI tests:
  *   percept_test TESTDATA_DIR PDQ_REFERENCE_DIR CARGO_VERSION LARGE_LIST
- * (LARGE_LIST: a list of at least 100,000 entries, for the thread test)
+ * (PDQ_REFERENCE_DIR: testdata/reference, or Meta's full set with the same
+ * layout; LARGE_LIST: a list of at least 100,000 entries, for the thread test)
  * Ends with "N passed, N failed"; exits non-zero on any failure. */
 #include <stdio.h>
 #include <string.h>

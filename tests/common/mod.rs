@@ -2,11 +2,72 @@
 //! and how its tables read.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
-/// `../shared/reference/pdq` beside the checkout (on CI too).
-pub fn pdq_reference_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/reference/pdq")
+/// The repository's root: the nearest folder at or above this package that
+/// holds `testdata/reference` (so that tests in a workspace member find it).
+pub fn repo_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .find(|dir| dir.join("testdata/reference/SOURCE.md").is_file())
+        .unwrap_or_else(|| panic!("no testdata/reference at or above {}", manifest.display()))
+        .to_path_buf()
+}
+
+/// Meta's PDQ reference vectors kept in the repository: the subset of
+/// `../shared/reference/pdq` that the tests use, same layout and names
+/// (`testdata/reference/SOURCE.md` says which files and where from).
+pub fn reference_dir() -> PathBuf {
+    repo_root().join("testdata/reference")
+}
+
+/// The full reference set, `../shared/reference/pdq` beside the checkout,
+/// when it is there (CI has it; a fresh clone does not). Checks that need
+/// its large files are optional extras on top of those on `reference_dir`.
+pub fn optional_shared_reference() -> Option<PathBuf> {
+    let dir = repo_root().join("../shared/reference/pdq");
+    dir.join("generated").is_dir().then_some(dir)
+}
+
+/// [`optional_shared_reference`], printing on stderr that `what` was
+/// skipped when it is absent, so that a skip is never silent. (Written to
+/// the stderr handle, not with `eprintln!`, which the test harness
+/// captures and shows only for failing tests.)
+pub fn shared_reference_or_skip(what: &str) -> Option<PathBuf> {
+    let dir = optional_shared_reference();
+    if dir.is_none() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED optional extra: {what} (needs Meta's full PDQ reference set at \
+             ../shared/reference/pdq beside the checkout, which is absent; \
+             the checks on testdata/reference still ran)"
+        );
+    }
+    dir
+}
+
+/// The PNG and JPEG files under `dir`, in the order the CLI walks a folder:
+/// each folder's entries sorted by path, subfolders walked where they sort.
+pub fn images_walked(dir: &Path) -> Vec<PathBuf> {
+    let mut children: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .collect();
+    children.sort();
+    let mut out = Vec::new();
+    for child in children {
+        if child.is_dir() {
+            out.extend(images_walked(&child));
+        } else if child
+            .extension()
+            .is_some_and(|e| ["png", "jpg", "jpeg"].contains(&e.to_str().unwrap_or("")))
+        {
+            out.push(child);
+        }
+    }
+    out
 }
 
 /// One row of `expected-core-fullres.tsv` or `expected-cli-512nn.tsv`.
@@ -31,10 +92,11 @@ impl ExpectedRow {
     }
 }
 
-/// Reads a generated table. The core table has a separate dihedral quality
-/// column; the CLI table does not (its one quality serves both).
-pub fn read_expected(name: &str) -> Vec<ExpectedRow> {
-    let path = pdq_reference_dir().join("generated").join(name);
+/// Reads a generated table from `reference` (`reference_dir()` or the
+/// shared set). The core table has a separate dihedral quality column; the
+/// CLI table does not (its one quality serves both).
+pub fn read_expected(reference: &Path, name: &str) -> Vec<ExpectedRow> {
+    let path = reference.join("generated").join(name);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let mut lines = text.lines().filter(|l| !l.starts_with('#'));

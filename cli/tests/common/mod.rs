@@ -1,17 +1,14 @@
-//! Helpers for the CLI's integration tests: the repository root (where
-//! testdata/ is) and a command that starts the `percept` binary.
+//! Helpers for the CLI's integration tests: the library's test helpers
+//! (the repository root, the reference data) and a command that starts the
+//! `percept` binary.
 #![allow(dead_code)]
 
-use std::path::PathBuf;
 use std::process::Command;
 
-/// The repository root: testdata/, tests/ and the library's Cargo.toml.
-pub fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("cli/ is inside the repository")
-        .to_path_buf()
-}
+#[path = "../../../tests/common/mod.rs"]
+mod library;
+#[allow(unused_imports)] // not every test file uses every helper
+pub use library::*;
 
 /// A command that starts the `percept` binary built with these tests.
 ///

@@ -5,9 +5,9 @@ use crate::input::PixelFormat;
 fn dct_matrix_equals_reference_bits() {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/reference/pdq/generated/dct-matrix-16x64-f32bits.txt"
+        "/testdata/reference/generated/dct-matrix-16x64-f32bits.txt"
     );
-    let text = std::fs::read_to_string(path).expect("../shared/reference is beside the checkout");
+    let text = std::fs::read_to_string(path).expect("testdata/reference is in the repository");
     let rows: Vec<Vec<u32>> = text
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())

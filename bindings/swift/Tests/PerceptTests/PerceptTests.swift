@@ -13,7 +13,7 @@ final class PerceptTests: XCTestCase {
         .deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let testdata = root.appendingPathComponent("testdata")
-    static let reference = root.appendingPathComponent("../shared/reference/pdq")
+    static let reference = root.appendingPathComponent("testdata/reference")
 
     func testVersions() throws {
         XCTAssertEqual(Percept.abiVersion, UInt32(PERCEPT_ABI_VERSION))
@@ -136,7 +136,7 @@ final class PerceptTests: XCTestCase {
             XCTAssertEqual(all.hashes[1].hex, row["dih_rot90"], file)
             checked += 1
         }
-        XCTAssertGreaterThanOrEqual(checked, 20)
+        XCTAssertGreaterThanOrEqual(checked, 14) // the PNG rows in testdata/reference
     }
 
     func testPixels() throws {
