@@ -20,8 +20,10 @@ use crate::db::{ChecksumPolicy, DbError, FileEntry, ListFile, OpenOptions};
 use crate::error::Error;
 use crate::hash::pdq::{self, Dihedral, DihedralHashes, Profile};
 use crate::hash::Hash256;
-use crate::index::{Match, DEFAULT_THRESHOLD};
-use crate::input::{decode_bytes, read_file_limited, DecodeOptions, InputError, PixelView};
+use crate::index::DEFAULT_THRESHOLD;
+use crate::input::{
+    content_region, decode_bytes, read_file_limited, DecodeOptions, InputError, PixelView, Region,
+};
 
 /// Below this quality a PDQ hash is too unreliable to call either way
 /// (Meta's guidance for PDQ).
@@ -57,6 +59,12 @@ pub struct ScanOptions {
     pub profile: Profile,
     /// Decoding limits, EXIF handling and the JPEG decode profile.
     pub decode: DecodeOptions,
+    /// Also hash the picture inside uniform borders (letterbox, pillarbox,
+    /// a plain canvas around a screenshot of it: see
+    /// [`content_region`]) and match that hash too, for images and pixels
+    /// (not for [`Scanner::scan_hashes`] and [`Scanner::scan_hash`], which
+    /// have no pixels).
+    pub border_trim: bool,
 }
 
 impl ScanOptions {
@@ -88,6 +96,7 @@ impl Default for ScanOptions {
             min_quality: DEFAULT_MIN_QUALITY,
             profile: Profile::FullResolution,
             decode: DecodeOptions::default(),
+            border_trim: false,
         }
     }
 }
@@ -145,6 +154,10 @@ pub struct ScanMatch {
     /// [`ScanResult::list_version`]), for
     /// [`KnownHashSet::entry`](crate::index::KnownHashSet::entry).
     pub entry: usize,
+    /// True when the match came from the picture inside the image's
+    /// uniform borders ([`ScanResult::content_region`]), not the whole
+    /// image.
+    pub trimmed: bool,
 }
 
 /// The result of scanning one image.
@@ -170,6 +183,12 @@ pub struct ScanResult {
     /// and exact-file matches); 4 or 8 when the opt-in fast JPEG profile
     /// ([`crate::input::JpegScaling::Fast`]) decoded at that fraction.
     pub downscale: u8,
+    /// With [`ScanOptions::border_trim`]: where the picture inside uniform
+    /// borders lies, when the image has such borders (its hashes were
+    /// matched too).
+    pub content_region: Option<Region>,
+    /// The PDQ quality of the picture inside the borders, when there is one.
+    pub content_quality: Option<u8>,
 }
 
 impl ScanResult {
@@ -192,8 +211,18 @@ impl ScanResult {
             matches: Vec::new(),
             list_version,
             downscale: 1,
+            content_region: None,
+            content_quality: None,
         }
     }
+}
+
+/// One set of hashes a scan matches: the whole image's, or the picture's
+/// inside its borders.
+struct Query<'h> {
+    variants: &'h [Hash256],
+    quality: u8,
+    trimmed: bool,
 }
 
 /// Scans images against a list. Share it across threads (`&Scanner` or
@@ -315,51 +344,113 @@ impl Scanner {
             });
         }
         let image = decode_bytes(bytes, &self.options.decode)?;
-        let hashes = pdq::hash_dihedral(&image.view(), self.options.profile);
         Ok(ScanResult {
             downscale: image.downscale(),
-            ..self.decide(&list, &hashes.hashes, hashes.quality)
+            ..self.scan_view(&list, &image.view())
         })
     }
 
     /// Scans pixels the app already holds.
     pub fn scan_pixels(&self, view: &PixelView<'_>) -> ScanResult {
-        self.scan_hashes(&pdq::hash_dihedral(view, self.options.profile))
+        self.scan_view(&self.list(), view)
+    }
+
+    fn scan_view(&self, list: &ListFile, view: &PixelView<'_>) -> ScanResult {
+        let whole = pdq::hash_dihedral(view, self.options.profile);
+        let mut queries = vec![Query {
+            variants: &whole.hashes,
+            quality: whole.quality,
+            trimmed: false,
+        }];
+        let region = if self.options.border_trim {
+            content_region(view)
+        } else {
+            None
+        };
+        // The region lies inside the view (content_region's contract), so
+        // the crop cannot fail; were it to, the whole image is still matched.
+        let inner = region
+            .and_then(|r| view.crop(r).ok())
+            .map(|v| pdq::hash_dihedral(&v, self.options.profile));
+        if let Some(inner) = &inner {
+            queries.push(Query {
+                variants: &inner.hashes,
+                quality: inner.quality,
+                trimmed: true,
+            });
+        }
+        ScanResult {
+            content_region: region.filter(|_| inner.is_some()),
+            content_quality: inner.map(|h| h.quality),
+            ..self.decide(list, &queries)
+        }
     }
 
     /// Decides from an image's eight dihedral hashes.
     pub fn scan_hashes(&self, hashes: &DihedralHashes) -> ScanResult {
-        self.decide(&self.list(), &hashes.hashes, hashes.quality)
+        self.decide(
+            &self.list(),
+            &[Query {
+                variants: &hashes.hashes,
+                quality: hashes.quality,
+                trimmed: false,
+            }],
+        )
     }
 
     /// Decides from one hash and its quality (a hash computed elsewhere,
     /// e.g. received from another device); matches report variant `orig`.
     pub fn scan_hash(&self, hash: &Hash256, quality: u8) -> ScanResult {
-        self.decide(&self.list(), std::slice::from_ref(hash), quality)
+        self.decide(
+            &self.list(),
+            &[Query {
+                variants: std::slice::from_ref(hash),
+                quality,
+                trimmed: false,
+            }],
+        )
     }
 
-    /// `variants` holds one hash, or an image's eight.
-    fn decide(&self, list: &ListFile, variants: &[Hash256], quality: u8) -> ScanResult {
+    /// Matches every query whose quality passes the gate (the whole
+    /// image's first); an entry found by several keeps its smallest
+    /// distance (the whole image's on ties). No query passing the gate
+    /// gives [`Verdict::Unreliable`].
+    fn decide(&self, list: &ListFile, queries: &[Query<'_>]) -> ScanResult {
         let list_version = list.info().list_version;
-        if quality < self.options.min_quality {
-            return ScanResult::empty(Verdict::Unreliable, Some(quality), list_version);
+        let quality = queries.first().map(|q| q.quality);
+        let usable: Vec<&Query<'_>> = queries
+            .iter()
+            .filter(|q| q.quality >= self.options.min_quality)
+            .collect();
+        if usable.is_empty() {
+            return ScanResult::empty(Verdict::Unreliable, quality, list_version);
         }
         let set = list.known_hashes();
-        // One hash or eight: never more than a query may hold, so the
-        // index cannot refuse it.
-        let found = set
-            .matches_any(variants, self.options.threshold)
-            .unwrap_or_default();
-        let matches: Vec<ScanMatch> = found
+        let mut found: Vec<(crate::index::Match, bool)> = Vec::new();
+        for query in usable {
+            // One hash or eight: never more than a query may hold, so the
+            // index cannot refuse it.
+            let matches = set
+                .matches_any(query.variants, self.options.threshold)
+                .unwrap_or_default();
+            found.extend(matches.into_iter().map(|m| (m, query.trimmed)));
+        }
+        // Each entry once, at its smallest distance (the whole image's on
+        // ties: `false` sorts first).
+        found.sort_by_key(|(m, trimmed)| (m.entry, m.distance, *trimmed));
+        found.dedup_by_key(|(m, _)| m.entry);
+        let mut matches: Vec<ScanMatch> = found
             .into_iter()
-            .map(|m: Match| ScanMatch {
+            .map(|(m, trimmed)| ScanMatch {
                 id: m.id,
                 distance: m.distance,
                 variant: m.variant,
                 label: set.label(m.entry).map(str::to_string),
                 entry: m.entry,
+                trimmed,
             })
             .collect();
+        matches.sort_by_key(|m| (m.distance, m.entry));
         let verdict = if matches.is_empty() {
             Verdict::NoMatch
         } else {
@@ -367,7 +458,7 @@ impl Scanner {
         };
         ScanResult {
             matches,
-            ..ScanResult::empty(verdict, Some(quality), list_version)
+            ..ScanResult::empty(verdict, quality, list_version)
         }
     }
 }

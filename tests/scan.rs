@@ -161,3 +161,58 @@ fn options_out_of_range_are_refused() {
         }
     }
 }
+
+/// `name` (RGB) pasted at (x, y) on a `w` x `h` canvas of `fill`.
+fn on_canvas(name: &str, w: usize, h: usize, x: usize, y: usize, fill: [u8; 3]) -> Vec<u8> {
+    let img = decode_file(image(name), &DecodeOptions::default()).unwrap();
+    let view = img.view();
+    assert_eq!(view.format(), percept::PixelFormat::Rgb8);
+    let mut px: Vec<u8> = fill.iter().copied().cycle().take(w * h * 3).collect();
+    for row in 0..view.height() {
+        let start = ((y + row) * w + x) * 3;
+        px[start..start + view.width() * 3].copy_from_slice(view.row(row));
+    }
+    px
+}
+
+#[test]
+fn border_trim_matches_letterboxed_and_canvas_copies() {
+    let plain = scanner_for(&["waves-320x240.png"], &[], ScanOptions::default());
+    let mut options = ScanOptions::default();
+    options.border_trim = true;
+    let trimming = scanner_for(&["waves-320x240.png"], &[], options);
+    let cases = [
+        // Letterbox: black bars above and below.
+        (320, 400, 0, 80, [0, 0, 0]),
+        // Pillarbox: white bars left and right.
+        (480, 240, 80, 0, [255, 255, 255]),
+        // Off-centre on a large light canvas.
+        (720, 1280, 150, 400, [240, 240, 240]),
+    ];
+    for (w, h, x, y, fill) in cases {
+        let px = on_canvas("waves-320x240.png", w, h, x, y, fill);
+        let view = percept::PixelView::packed(&px, w as u32, h as u32, percept::PixelFormat::Rgb8)
+            .unwrap();
+        let without = plain.scan_pixels(&view);
+        assert_eq!(without.verdict, Verdict::NoMatch, "{w}x{h} without trim");
+        assert_eq!(without.content_region, None);
+        let with = trimming.scan_pixels(&view);
+        assert_eq!(with.verdict, Verdict::Match, "{w}x{h} with trim");
+        let best = with.best().unwrap();
+        assert!(best.trimmed);
+        assert_eq!(best.distance, 0, "the picture's own pixels");
+        let region = with.content_region.unwrap();
+        assert_eq!(
+            (region.x, region.y, region.width, region.height),
+            (x, y, 320, 240)
+        );
+        assert_eq!(with.content_quality, Some(100));
+    }
+    // An image without borders: the same answer as without trimming, and
+    // no region.
+    let r = trimming.scan_bytes(&std::fs::read(image("waves-320x240-q85.jpg")).unwrap());
+    let r = r.unwrap();
+    assert_eq!(r.verdict, Verdict::Match);
+    assert_eq!(r.content_region, None);
+    assert!(!r.best().unwrap().trimmed);
+}

@@ -277,6 +277,13 @@ struct ScanArgs {
     /// decoded in full.
     #[arg(long, value_name = "MIN_SIDE", num_args = 0..=1, require_equals = true)]
     fast_decode: Option<Option<u32>>,
+    /// Also match the picture inside uniform borders (a letterbox,
+    /// pillarbox, or the plain canvas of a screenshot), hashed on its own;
+    /// text output says "inside borders" for such matches, JSON records
+    /// carry `content_region`, `content_quality` and a `trimmed` flag per
+    /// match. Lists need nothing new: the reference's hashes match.
+    #[arg(long)]
+    border_trim: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

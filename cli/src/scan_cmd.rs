@@ -69,6 +69,7 @@ pub fn run(args: ScanArgs) -> ExitCode {
     options.min_quality = args.min_quality;
     options.profile = crate::profile(args.profile);
     options.decode.jpeg_scaling = crate::jpeg_scaling(args.fast_decode);
+    options.border_trim = args.border_trim;
     crate::warn_high_threshold(args.threshold);
     let list_version = list.info().list_version;
     let scanner = match Scanner::new(list, options) {
@@ -97,6 +98,7 @@ pub fn run(args: ScanArgs) -> ExitCode {
                     &r,
                     format,
                     args.fast_decode.is_some(),
+                    args.border_trim,
                 ))
             }
             Outcome::Failed(e) => {
@@ -265,13 +267,15 @@ fn scan_entry(scanner: &Scanner, entry: &Entry) -> Outcome {
 }
 
 /// One verdict record. With `--fast-decode`, JSON objects also carry
-/// `downscale` (1, 4 or 8).
+/// `downscale` (1, 4 or 8); with `--border-trim`, `content_region`,
+/// `content_quality` and a `trimmed` flag on each match.
 fn format_result(
     name: &str,
     hash: Option<&str>,
     r: &ScanResult,
     format: ScanFormat,
     report_downscale: bool,
+    report_trim: bool,
 ) -> String {
     let best = r.best();
     let file = r.exact_files.first();
@@ -296,9 +300,10 @@ fn format_result(
                 )
             } else if let Some(m) = best {
                 format!(
-                    "distance {} ({}), id {}{}",
+                    "distance {} ({}{}), id {}{}",
                     m.distance,
                     m.variant.name(),
+                    if m.trimmed { ", inside borders" } else { "" },
                     m.id,
                     if label.is_empty() {
                         String::new()
@@ -334,7 +339,11 @@ fn format_result(
                 .matches
                 .iter()
                 .map(|m| {
-                    serde_json::json!({"id": m.id, "distance": m.distance, "variant": m.variant.name(), "label": m.label})
+                    let mut o = serde_json::json!({"id": m.id, "distance": m.distance, "variant": m.variant.name(), "label": m.label});
+                    if report_trim {
+                        o["trimmed"] = m.trimmed.into();
+                    }
+                    o
                 })
                 .chain(r.exact_files.iter().map(|f| {
                     serde_json::json!({"id": f.id, "label": f.label, "exact_file": true})
@@ -357,6 +366,15 @@ fn format_result(
             }
             if report_downscale {
                 object["downscale"] = r.downscale.into();
+            }
+            if report_trim {
+                object["content_region"] = match r.content_region {
+                    Some(c) => {
+                        serde_json::json!({"x": c.x, "y": c.y, "width": c.width, "height": c.height})
+                    }
+                    None => serde_json::Value::Null,
+                };
+                object["content_quality"] = r.content_quality.into();
             }
             object.to_string()
         }

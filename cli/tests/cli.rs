@@ -431,3 +431,39 @@ fn fast_decode_flag_is_opt_in_and_reported() {
     assert_eq!(run(&["hash", "--fast-decode"]).trim().split(',').count(), 3);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn border_trim_flag_matches_a_letterboxed_copy() {
+    let dir = std::env::temp_dir().join(format!("percept-cli-trim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let picture = image::open(images().join("waves-320x240.png"))
+        .unwrap()
+        .to_rgb8();
+    let mut canvas = image::RgbImage::new(320, 420);
+    image::imageops::replace(&mut canvas, &picture, 0, 90);
+    let file = dir.join("letterboxed.jpg");
+    canvas.save(&file).unwrap();
+    let list = common::repo_root().join("testdata/sample-list.pcl");
+    let scan = |extra: &[&str]| {
+        common::percept_command()
+            .args(["scan", "--format", "json", "--list"])
+            .arg(&list)
+            .args(extra)
+            .arg(&file)
+            .output()
+            .unwrap()
+    };
+    let without = scan(&[]);
+    assert_eq!(without.status.code(), Some(0), "no match without trimming");
+    let with = scan(&["--border-trim"]);
+    assert_eq!(with.status.code(), Some(1), "a match with trimming");
+    let record: serde_json::Value =
+        serde_json::from_str(stdout_lines(&with).first().unwrap()).unwrap();
+    assert_eq!(record["verdict"], "match");
+    assert_eq!(record["matches"][0]["trimmed"], true);
+    assert_eq!(
+        record["content_region"],
+        serde_json::json!({"x": 0, "y": 90, "width": 320, "height": 240})
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -15,6 +15,7 @@ mod header;
 mod jpeg;
 mod png;
 mod sniff;
+pub mod trim;
 mod view;
 
 pub use decode::{
@@ -24,5 +25,6 @@ pub use decode::{
 pub use error::{InputError, LimitExceeded};
 pub use fast_jpeg::JpegScaling;
 pub use sniff::{identify, Identified};
+pub use trim::{content_region, Region};
 pub(crate) use view::Channels;
 pub use view::{PixelFormat, PixelView};

@@ -1,6 +1,7 @@
 //! A borrowed, validated view over caller-owned pixels.
 
 use super::error::InputError;
+use super::trim::Region;
 
 /// Pixel layouts that phones and decoders hand over.
 ///
@@ -178,6 +179,34 @@ impl<'a> PixelView<'a> {
         self.format
     }
 
+    /// The pixels inside `region`, as a view of the same buffer (no copy).
+    /// Fails with [`InputError::InvalidDimensions`] when the region is
+    /// empty or reaches outside the view.
+    pub fn crop(&self, region: Region) -> Result<PixelView<'a>, InputError> {
+        let invalid = InputError::InvalidDimensions {
+            width: region.width as u64,
+            height: region.height as u64,
+        };
+        let fits = |start: usize, len: usize, total: usize| {
+            len > 0 && start.checked_add(len).is_some_and(|end| end <= total)
+        };
+        if !fits(region.x, region.width, self.width) || !fits(region.y, region.height, self.height)
+        {
+            return Err(invalid);
+        }
+        let bpp = self.format.bytes_per_pixel();
+        // In bounds: the view's rows hold `width * bpp` bytes each, and the
+        // region lies inside them (checked above).
+        let start = region.y * self.stride + region.x * bpp;
+        Ok(PixelView {
+            data: &self.data[start..],
+            width: region.width,
+            height: region.height,
+            stride: self.stride,
+            format: self.format,
+        })
+    }
+
     /// The bytes of row `y`: exactly `width * bytes_per_pixel` of them.
     ///
     /// # Panics
@@ -214,6 +243,30 @@ mod tests {
             })
         ));
         assert!(PixelView::new(&buf, u32::MAX, u32::MAX, usize::MAX, PixelFormat::Rgba16).is_err());
+    }
+
+    #[test]
+    fn crops_share_the_buffer_and_stay_inside() {
+        let buf: Vec<u8> = (0..4 * 3 * 3).map(|i| i as u8).collect();
+        let v = PixelView::packed(&buf, 4, 3, PixelFormat::Rgb8).unwrap();
+        let r = Region {
+            x: 1,
+            y: 1,
+            width: 3,
+            height: 2,
+        };
+        let c = v.crop(r).unwrap();
+        assert_eq!((c.width(), c.height(), c.stride()), (3, 2, 12));
+        assert_eq!(c.row(0), &buf[15..24]);
+        assert_eq!(c.row(1), &buf[27..36]);
+        for bad in [
+            Region { x: 2, ..r },
+            Region { y: 2, ..r },
+            Region { width: 0, ..r },
+            Region { x: usize::MAX, ..r },
+        ] {
+            assert!(v.crop(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

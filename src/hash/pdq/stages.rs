@@ -273,3 +273,11 @@ impl<'a> StageBench<'a> {
         }
     }
 }
+
+/// The 16x16 DCT of the original orientation and the quality, as
+/// [`hash_dihedral`](super::hash_dihedral) computes them (`None` below
+/// [`MIN_HASHABLE_SIDE`](super::MIN_HASHABLE_SIDE)): for studies of the
+/// coefficients (`examples/stability_study.rs`).
+pub fn dct(view: &PixelView<'_>, profile: super::Profile) -> Option<([[f32; 16]; 16], u8)> {
+    super::dct_of(view, profile, super::Pipeline::Streaming, false)
+}

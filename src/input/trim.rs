@@ -1,0 +1,326 @@
+//! Uniform borders: where the picture inside a letterbox, a pillarbox or a
+//! plain canvas (a screenshot of a picture) lies.
+//!
+//! PDQ hashes the whole frame, so a copy with bars or a canvas around the
+//! picture hashes far from the picture itself. [`content_region`] finds the
+//! picture so that its hash can be matched too; PDQ itself is unchanged.
+//!
+//! The background is the most common grey level (in buckets) around the
+//! image's edge. A row is background when at least [`BACKGROUND_SHARE`] of
+//! its pixels are within [`TOLERANCE`] grey levels of it; the picture is the
+//! tallest run of other rows, then, within those rows, the widest run of
+//! columns that are not background. A status bar or a caption separated
+//! from the picture by background is left out, as the shorter run.
+
+use super::view::{Channels, PixelView};
+
+/// Grey levels (of 255) a background pixel may differ from the background:
+/// enough for the ringing JPEG leaves next to an edge at usual qualities.
+pub const TOLERANCE: u8 = 20;
+
+/// The share of a row or column that must be background for it to count as
+/// background (the rest may be noise or a thin line).
+pub const BACKGROUND_SHARE: f32 = 0.98;
+
+/// The least share of each side a region must trim, in total over both
+/// ends of a side, to be reported: smaller borders change a hash little.
+pub const MIN_TRIMMED_SHARE: f32 = 0.04;
+
+/// The least side, in pixels, of a region worth hashing.
+pub const MIN_CONTENT_SIDE: usize = 32;
+
+/// The least share of the image's area a region must keep.
+pub const MIN_CONTENT_AREA_SHARE: f32 = 0.05;
+
+/// A rectangle of pixels inside an image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Region {
+    /// Left edge, in pixels from the image's left.
+    pub x: usize,
+    /// Top edge, in pixels from the image's top.
+    pub y: usize,
+    /// Width in pixels.
+    pub width: usize,
+    /// Height in pixels.
+    pub height: usize,
+}
+
+/// The picture inside uniform borders, or `None` when the image has no
+/// such borders (or they are too thin to matter, or what they enclose is
+/// too small to hash). Reads every row once and the picture's rows a
+/// second time; allocates a counter per row and per column.
+pub fn content_region(view: &PixelView<'_>) -> Option<Region> {
+    let (width, height) = (view.width(), view.height());
+    if width < MIN_CONTENT_SIDE || height < MIN_CONTENT_SIDE {
+        return None;
+    }
+    let grey = Grey::new(view);
+    let background = edge_mode(view, &grey);
+
+    // Background pixels per row.
+    let row_bg: Vec<usize> = (0..height)
+        .map(|y| {
+            let row = view.row(y);
+            (0..width)
+                .filter(|&x| grey.at(row, x).abs_diff(background) <= TOLERANCE)
+                .count()
+        })
+        .collect();
+    let row_is_content: Vec<bool> = row_bg
+        .iter()
+        .map(|&n| (n as f32) < BACKGROUND_SHARE * width as f32)
+        .collect();
+    let (top, rows) = longest_run(&row_is_content)?;
+
+    // Background pixels per column, within the picture's rows.
+    let mut col_bg = vec![0usize; width];
+    for y in top..top + rows {
+        let row = view.row(y);
+        for (x, col_count) in col_bg.iter_mut().enumerate() {
+            if grey.at(row, x).abs_diff(background) <= TOLERANCE {
+                *col_count += 1;
+            }
+        }
+    }
+    let col_is_content: Vec<bool> = col_bg
+        .iter()
+        .map(|&n| (n as f32) < BACKGROUND_SHARE * rows as f32)
+        .collect();
+    let (left, cols) = longest_run(&col_is_content)?;
+
+    let region = Region {
+        x: left,
+        y: top,
+        width: cols,
+        height: rows,
+    };
+    let trimmed_enough = (width - cols) as f32 >= MIN_TRIMMED_SHARE * width as f32
+        || (height - rows) as f32 >= MIN_TRIMMED_SHARE * height as f32;
+    let big_enough = cols >= MIN_CONTENT_SIDE
+        && rows >= MIN_CONTENT_SIDE
+        && (cols * rows) as f32 >= MIN_CONTENT_AREA_SHARE * (width * height) as f32;
+    (trimmed_enough && big_enough).then_some(region)
+}
+
+/// Grey levels of a view's pixels (integer BT.601 weights: borders are
+/// found, not hashed, so the reference's float luma is not needed).
+struct Grey {
+    channels: Channels,
+    bpp: usize,
+}
+
+impl Grey {
+    fn new(view: &PixelView<'_>) -> Self {
+        Grey {
+            channels: view.format().channels(),
+            bpp: view.format().bytes_per_pixel(),
+        }
+    }
+
+    #[inline]
+    fn at(&self, row: &[u8], x: usize) -> u8 {
+        let p = &row[x * self.bpp..(x + 1) * self.bpp];
+        match self.channels {
+            Channels::Grey { at } => p[at],
+            Channels::Rgb { r, g, b } => {
+                let v = 299 * u32::from(p[r]) + 587 * u32::from(p[g]) + 114 * u32::from(p[b]);
+                (v / 1000) as u8
+            }
+        }
+    }
+}
+
+/// The most common grey level along the image's edge (the outermost rows
+/// and columns), in buckets of [`TOLERANCE`] levels; returns the mean
+/// level of the winning bucket.
+fn edge_mode(view: &PixelView<'_>, grey: &Grey) -> u8 {
+    let bucket_width = usize::from(TOLERANCE);
+    let mut counts = [0usize; 256];
+    let mut sums = [0usize; 256];
+    let mut add = |v: u8| {
+        let b = usize::from(v) / bucket_width;
+        counts[b] += 1;
+        sums[b] += usize::from(v);
+    };
+    let (width, height) = (view.width(), view.height());
+    for y in [0, height - 1] {
+        let row = view.row(y);
+        (0..width).for_each(|x| add(grey.at(row, x)));
+    }
+    for y in 1..height - 1 {
+        let row = view.row(y);
+        add(grey.at(row, 0));
+        add(grey.at(row, width - 1));
+    }
+    let best = (0..256)
+        .max_by_key(|&b| (counts[b], usize::MAX - b))
+        .unwrap_or(0);
+    (sums[best] / counts[best].max(1)) as u8
+}
+
+/// The start and length of the longest run of `true` (the first of equal
+/// runs), or `None` when there is none.
+fn longest_run(flags: &[bool]) -> Option<(usize, usize)> {
+    let mut best: Option<(usize, usize)> = None;
+    let mut start = 0;
+    for (i, &f) in flags.iter().chain(std::iter::once(&false)).enumerate() {
+        if f {
+            continue;
+        }
+        let len = i - start;
+        if len > 0 && best.is_none_or(|(_, l)| len > l) {
+            best = Some((start, len));
+        }
+        start = i + 1;
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::PixelFormat;
+
+    /// A w x h RGB image: `fill` outside the rectangle, a textured picture
+    /// inside it.
+    fn framed(w: usize, h: usize, inner: Region, fill: [u8; 3]) -> Vec<u8> {
+        let mut px = Vec::with_capacity(w * h * 3);
+        for y in 0..h {
+            for x in 0..w {
+                let inside = x >= inner.x
+                    && x < inner.x + inner.width
+                    && y >= inner.y
+                    && y < inner.y + inner.height;
+                if inside {
+                    let v = ((x * 7 + y * 13) % 200 + 30) as u8;
+                    px.extend([v, 255 - v, (x % 50 * 5) as u8]);
+                } else {
+                    px.extend(fill);
+                }
+            }
+        }
+        px
+    }
+
+    fn region_of(px: &[u8], w: usize, h: usize) -> Option<Region> {
+        let view = PixelView::packed(px, w as u32, h as u32, PixelFormat::Rgb8).unwrap();
+        content_region(&view)
+    }
+
+    #[test]
+    fn letterbox_pillarbox_and_canvas_are_found() {
+        let letterbox = Region {
+            x: 0,
+            y: 30,
+            width: 200,
+            height: 100,
+        };
+        assert_eq!(
+            region_of(&framed(200, 160, letterbox, [0, 0, 0]), 200, 160),
+            Some(letterbox)
+        );
+        let pillarbox = Region {
+            x: 40,
+            y: 0,
+            width: 120,
+            height: 90,
+        };
+        assert_eq!(
+            region_of(&framed(200, 90, pillarbox, [255, 255, 255]), 200, 90),
+            Some(pillarbox)
+        );
+        let canvas = Region {
+            x: 23,
+            y: 61,
+            width: 90,
+            height: 70,
+        };
+        assert_eq!(
+            region_of(&framed(180, 320, canvas, [230, 230, 230]), 180, 320),
+            Some(canvas)
+        );
+    }
+
+    #[test]
+    fn a_status_bar_apart_from_the_picture_is_left_out() {
+        let picture = Region {
+            x: 10,
+            y: 60,
+            width: 160,
+            height: 120,
+        };
+        let mut px = framed(180, 320, picture, [240, 240, 240]);
+        // A dark 12-pixel strip with light "icons" across the top.
+        for y in 0..12 {
+            for x in 0..180 {
+                let v = if x % 20 < 6 { 250 } else { 20 };
+                px[(y * 180 + x) * 3..][..3].copy_from_slice(&[v, v, v]);
+            }
+        }
+        assert_eq!(region_of(&px, 180, 320), Some(picture));
+    }
+
+    #[test]
+    fn no_borders_thin_borders_and_flat_images_give_none() {
+        let full = Region {
+            x: 0,
+            y: 0,
+            width: 100,
+            height: 80,
+        };
+        assert_eq!(region_of(&framed(100, 80, full, [0, 0, 0]), 100, 80), None);
+        // Two rows of bars on each side of 100: 4 % in all, the minimum.
+        let thin = Region {
+            x: 0,
+            y: 1,
+            width: 100,
+            height: 98,
+        };
+        assert_eq!(
+            region_of(&framed(100, 100, thin, [0, 0, 0]), 100, 100),
+            None
+        );
+        let flat = vec![128u8; 100 * 100 * 3];
+        assert_eq!(region_of(&flat, 100, 100), None);
+        // Too small to hash.
+        let speck = Region {
+            x: 40,
+            y: 40,
+            width: 20,
+            height: 20,
+        };
+        assert_eq!(
+            region_of(&framed(100, 100, speck, [0, 0, 0]), 100, 100),
+            None
+        );
+    }
+
+    #[test]
+    fn every_pixel_format_finds_the_same_region() {
+        let inner = Region {
+            x: 0,
+            y: 20,
+            width: 64,
+            height: 40,
+        };
+        let rgb = framed(64, 80, inner, [0, 0, 0]);
+        let rgba: Vec<u8> = rgb
+            .chunks(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect();
+        let view = PixelView::packed(&rgba, 64, 80, PixelFormat::Rgba8).unwrap();
+        assert_eq!(content_region(&view), Some(inner));
+        let grey: Vec<u8> = rgb.chunks(3).map(|p| p[0]).collect();
+        let view = PixelView::packed(&grey, 64, 80, PixelFormat::Gray8).unwrap();
+        assert_eq!(content_region(&view), Some(inner));
+    }
+
+    #[test]
+    fn longest_runs() {
+        assert_eq!(longest_run(&[]), None);
+        assert_eq!(longest_run(&[false, false]), None);
+        assert_eq!(longest_run(&[true, false, true, true]), Some((2, 2)));
+        assert_eq!(longest_run(&[true, true, false, true, true]), Some((0, 2)));
+    }
+}
