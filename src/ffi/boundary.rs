@@ -20,6 +20,22 @@ use super::status::{
 ///   is left as it was (for the function that reads it).
 /// - `boundary!(default value, { body })`: for functions that cannot fail;
 ///   a panic returns `value`.
+///
+/// Pointer arguments are taken in first, inside the boundary, in the order
+/// listed; the first that fails (a NULL, a length no buffer has, ...) is the
+/// function's failure:
+///
+/// - `boundary!(args(p: intake, q: intake(x, y)) { body })`: binds `p` to
+///   `intake(p, "p")` and `q` to `intake(q, x, y, "q")` (`read`, `handle`,
+///   `byte_slice`, `c_string`, ... below; `view` for pixels), then runs
+///   `body` as `boundary!({ body })` does.
+/// - `boundary!(args(...) writes out_p { body })`, `args(...)` optional:
+///   also checks the output pointer `out_p` (after the arguments, before
+///   any work); `body` is the value written to `*out_p`, last, on success
+///   only (`?` and `return Err(..)` in it fail the function).
+///
+/// Each intake function's `# Safety` asks of its pointer what the exported
+/// function's doc comment (the header) promises the caller provides.
 macro_rules! boundary {
     (default $default:expr, $body:block) => {
         $crate::ffi::boundary::or_default(|| $default, || $body)
@@ -29,6 +45,33 @@ macro_rules! boundary {
     };
     ($body:block) => {
         $crate::ffi::boundary::status(true, || $body)
+    };
+    (
+        $(args($($arg:ident: $intake:ident $(($($extra:expr),*))?),+))?
+        writes $out:ident $body:block
+    ) => {
+        boundary!({
+            // SAFETY: every pointer argument is as the function's contract
+            // (its doc comment) states, which is what its intake asks.
+            let ($($($arg,)+)? $out,) = unsafe {
+                (
+                    $($($intake($arg, $($($extra,)*)? stringify!($arg))?,)+)?
+                    $crate::ffi::boundary::out($out, stringify!($out))?,
+                )
+            };
+            $out.write($body);
+            Ok(())
+        })
+    };
+    (args($($arg:ident: $intake:ident $(($($extra:expr),*))?),+) $body:block) => {
+        boundary!({
+            // SAFETY: every pointer argument is as the function's contract
+            // (its doc comment) states, which is what its intake asks.
+            let ($($arg,)+) = unsafe {
+                ($($intake($arg, $($($extra,)*)? stringify!($arg))?,)+)
+            };
+            $body
+        })
     };
 }
 
@@ -169,6 +212,15 @@ impl<T> Out<T> {
         // SAFETY: `out` checked the pointer is not NULL, and its caller
         // vouched that it is valid for writes of a `T` (any alignment).
         unsafe { self.0.write_unaligned(value) }
+    }
+
+    /// The same pointer, as the output of a `U`.
+    ///
+    /// # Safety
+    /// The pointer is valid for writes of a `U` (any alignment) for as long
+    /// as the returned `Out` lives.
+    pub(crate) unsafe fn cast<U>(self) -> Out<U> {
+        Out(self.0.cast())
     }
 }
 

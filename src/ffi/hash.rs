@@ -46,16 +46,11 @@ pub unsafe extern "C" fn percept_hash_from_hex(
     hex: *const c_char,
     out_hash: *mut percept_hash,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: `hex` is NUL-terminated or readable for 65 bytes (contract).
-        let text = unsafe { c_string_at_most(hex, PERCEPT_HASH_HEX_LEN, "hex") }?;
-        // SAFETY: `out_hash` is valid for writes (contract).
-        let out_hash = unsafe { out(out_hash, "out_hash") }?;
-        let text = std::str::from_utf8(text)
-            .map_err(|_| Failure::invalid("a PDQ hash is 64 hex digits"))?;
+    boundary!(args(hex: c_string_at_most(PERCEPT_HASH_HEX_LEN)) writes out_hash {
+        let text =
+            std::str::from_utf8(hex).map_err(|_| Failure::invalid("a PDQ hash is 64 hex digits"))?;
         let hash = Hash256::from_hex(text).map_err(|e| Failure::invalid(e.to_string()))?;
-        out_hash.write(hash.into());
-        Ok(())
+        hash.into()
     })
 }
 
@@ -68,11 +63,7 @@ pub unsafe extern "C" fn percept_hash_to_hex(
     buf: *mut c_char,
     buf_len: usize,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: `hash` points to a percept_hash (contract).
-        let hash = Hash256::from(unsafe { read(hash, "hash") }?);
-        // SAFETY: `buf` is valid for `buf_len` >= 65 bytes (checked below).
-        let buf = unsafe { out(buf.cast::<[u8; PERCEPT_HASH_HEX_SIZE]>(), "buf") }?;
+    boundary!(args(hash: read, buf: out) {
         if buf_len < PERCEPT_HASH_HEX_SIZE {
             return Err(Failure::new(
                 PERCEPT_STATUS_BUFFER_TOO_SMALL,
@@ -80,8 +71,10 @@ pub unsafe extern "C" fn percept_hash_to_hex(
             ));
         }
         let mut text = [0u8; PERCEPT_HASH_HEX_SIZE];
-        text[..PERCEPT_HASH_HEX_LEN].copy_from_slice(hash.to_hex().as_bytes());
-        buf.write(text);
+        text[..PERCEPT_HASH_HEX_LEN].copy_from_slice(Hash256::from(hash).to_hex().as_bytes());
+        // SAFETY: `buf` holds `buf_len` writable bytes (contract), at least
+        // 65 (checked above).
+        unsafe { buf.cast::<[u8; PERCEPT_HASH_HEX_SIZE]>() }.write(text);
         Ok(())
     })
 }
@@ -94,16 +87,7 @@ pub unsafe extern "C" fn percept_hash_distance(
     b: *const percept_hash,
     out_distance: *mut u32,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: `a` and `b` point to hashes, `out_distance` is writable (contract).
-        let (a, b, out_distance) = unsafe {
-            (
-                Hash256::from(read(a, "a")?),
-                Hash256::from(read(b, "b")?),
-                out(out_distance, "out_distance")?,
-            )
-        };
-        out_distance.write(crate::distance::hamming(&a, &b));
-        Ok(())
+    boundary!(args(a: read, b: read) writes out_distance {
+        crate::distance::hamming(&a.into(), &b.into())
     })
 }

@@ -5,14 +5,14 @@ use std::ffi::c_char;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::boundary::{byte_slice, c_string, handle, out, read, write_text};
+use super::boundary::{byte_slice, c_string, handle, read, write_text};
 use super::list_info::percept_list_info;
 use super::match_result::percept_match_result;
 use super::options::percept_options;
 use super::pdq::{percept_pdq_dihedral, percept_pdq_hash};
 use super::pixels::{percept_pixel_format, view};
 use super::status::{percept_status, Failure};
-use crate::db::ListFile;
+use crate::db::{ListFile, OpenOptions};
 use crate::hash::pdq::DihedralHashes;
 use crate::scan::Scanner;
 use crate::Hash256;
@@ -28,11 +28,19 @@ pub struct percept_matcher {
 const fn shareable_across_threads<T: Send + Sync>() {}
 const _: () = shareable_across_threads::<percept_matcher>();
 
-fn open(list: ListFile, options: &percept_options) -> Result<Box<percept_matcher>, Failure> {
-    Ok(Box::new(percept_matcher {
+/// A new matcher handle over the list `list` opens: the options are
+/// checked before the list is read.
+fn open(
+    options: &percept_options,
+    list: impl FnOnce(&OpenOptions) -> Result<ListFile, Failure>,
+) -> Result<*mut percept_matcher, Failure> {
+    let open_options = options.open_options()?;
+    options.scan_options()?;
+    let list = list(&open_options)?;
+    Ok(Box::into_raw(Box::new(percept_matcher {
         scanner: Scanner::new(Arc::new(list), options.scan_options()?)
             .map_err(|e| Failure::invalid(e.to_string()))?,
-    }))
+    })))
 }
 
 #[cfg(unix)]
@@ -94,21 +102,8 @@ pub unsafe extern "C" fn percept_matcher_open_path(
     options: *const percept_options,
     out_matcher: *mut *mut percept_matcher,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: `path` is NUL-terminated, `options` readable, `out_matcher`
-        // writable (contract).
-        let (path, options, out_matcher) = unsafe {
-            (
-                c_string(path, "path")?,
-                read(options, "options")?,
-                out(out_matcher, "out_matcher")?,
-            )
-        };
-        let open_options = options.open_options()?;
-        options.scan_options()?;
-        let list = ListFile::open_with(&path_from_bytes(path)?, &open_options)?;
-        out_matcher.write(Box::into_raw(open(list, &options)?));
-        Ok(())
+    boundary!(args(path: c_string, options: read) writes out_matcher {
+        open(&options, |o| Ok(ListFile::open_with(&path_from_bytes(path)?, o)?))?
     })
 }
 
@@ -124,21 +119,8 @@ pub unsafe extern "C" fn percept_matcher_open_bytes(
     options: *const percept_options,
     out_matcher: *mut *mut percept_matcher,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: `bytes` holds `len` readable bytes, `options` is readable,
-        // `out_matcher` writable (contract).
-        let (bytes, options, out_matcher) = unsafe {
-            (
-                byte_slice(bytes, len, "bytes")?,
-                read(options, "options")?,
-                out(out_matcher, "out_matcher")?,
-            )
-        };
-        let open_options = options.open_options()?;
-        options.scan_options()?;
-        let list = ListFile::from_bytes_with(bytes, &open_options)?;
-        out_matcher.write(Box::into_raw(open(list, &options)?));
-        Ok(())
+    boundary!(args(bytes: byte_slice(len), options: read) writes out_matcher {
+        open(&options, |o| Ok(ListFile::from_bytes_with(bytes, o)?))?
     })
 }
 
@@ -161,12 +143,8 @@ pub unsafe extern "C" fn percept_matcher_info(
     matcher: *const percept_matcher,
     out_info: *mut percept_list_info,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: `matcher` is a live handle, `out_info` writable (contract).
-        let (matcher, out_info) =
-            unsafe { (handle(matcher, "matcher")?, out(out_info, "out_info")?) };
-        out_info.write(matcher.scanner.list().info().into());
-        Ok(())
+    boundary!(args(matcher: handle) writes out_info {
+        matcher.scanner.list().info().into()
     })
 }
 
@@ -178,9 +156,7 @@ pub unsafe extern "C" fn percept_matcher_info(
 pub unsafe extern "C" fn percept_matcher_verify_checksum(
     matcher: *const percept_matcher,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: `matcher` is a live handle (contract).
-        let matcher = unsafe { handle(matcher, "matcher") }?;
+    boundary!(args(matcher: handle) {
         Ok(matcher.scanner.list().verify_checksum()?)
     })
 }
@@ -196,20 +172,9 @@ pub unsafe extern "C" fn percept_matcher_match_hash(
     hash: *const percept_pdq_hash,
     out_result: *mut percept_match_result,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: `matcher` is a live handle, `hash` readable, `out_result`
-        // writable (contract).
-        let (matcher, hash, out_result) = unsafe {
-            (
-                handle(matcher, "matcher")?,
-                read(hash, "hash")?,
-                out(out_result, "out_result")?,
-            )
-        };
+    boundary!(args(matcher: handle, hash: read) writes out_result {
         let quality = quality(hash.quality)?;
-        let hash = Hash256::from(hash.hash);
-        out_result.write((&matcher.scanner.scan_hash(&hash, quality)).into());
-        Ok(())
+        (&matcher.scanner.scan_hash(&Hash256::from(hash.hash), quality)).into()
     })
 }
 
@@ -222,21 +187,12 @@ pub unsafe extern "C" fn percept_matcher_match_dihedral(
     hashes: *const percept_pdq_dihedral,
     out_result: *mut percept_match_result,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: as in percept_matcher_match_hash.
-        let (matcher, hashes, out_result) = unsafe {
-            (
-                handle(matcher, "matcher")?,
-                read(hashes, "hashes")?,
-                out(out_result, "out_result")?,
-            )
-        };
+    boundary!(args(matcher: handle, hashes: read) writes out_result {
         let hashes = DihedralHashes {
             hashes: hashes.hashes.map(Hash256::from),
             quality: quality(hashes.quality)?,
         };
-        out_result.write((&matcher.scanner.scan_hashes(&hashes)).into());
-        Ok(())
+        (&matcher.scanner.scan_hashes(&hashes)).into()
     })
 }
 
@@ -254,19 +210,12 @@ pub unsafe extern "C" fn percept_matcher_match_pixels(
     format: percept_pixel_format,
     out_result: *mut percept_match_result,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: `matcher` is a live handle, `data` holds `data_len`
-        // readable bytes, `out_result` is writable (contract).
-        let (matcher, view, out_result) = unsafe {
-            (
-                handle(matcher, "matcher")?,
-                view(data, data_len, width, height, stride, format)?,
-                out(out_result, "out_result")?,
-            )
-        };
-        out_result.write((&matcher.scanner.scan_pixels(&view)).into());
-        Ok(())
-    })
+    boundary!(
+        args(matcher: handle, data: view(data_len, width, height, stride, format))
+        writes out_result {
+            (&matcher.scanner.scan_pixels(&data)).into()
+        }
+    )
 }
 
 /// Matches an encoded image: first its bytes' BLAKE3 digest against the
@@ -282,18 +231,8 @@ pub unsafe extern "C" fn percept_matcher_match_encoded(
     len: usize,
     out_result: *mut percept_match_result,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: `matcher` is a live handle, `bytes` holds `len` readable
-        // bytes, `out_result` is writable (contract).
-        let (matcher, bytes, out_result) = unsafe {
-            (
-                handle(matcher, "matcher")?,
-                byte_slice(bytes, len, "bytes")?,
-                out(out_result, "out_result")?,
-            )
-        };
-        out_result.write((&matcher.scanner.scan_bytes(bytes)?).into());
-        Ok(())
+    boundary!(args(matcher: handle, bytes: byte_slice(len)) writes out_result {
+        (&matcher.scanner.scan_bytes(bytes)?).into()
     })
 }
 
@@ -313,9 +252,7 @@ pub unsafe extern "C" fn percept_matcher_entry_label(
     buf_len: usize,
     out_len: *mut usize,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: `matcher` is a live handle (contract).
-        let matcher = unsafe { handle(matcher, "matcher") }?;
+    boundary!(args(matcher: handle) {
         let list = matcher.scanner.list();
         let set = list.known_hashes();
         let index = usize::try_from(entry)

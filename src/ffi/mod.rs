@@ -15,7 +15,8 @@
 //! Memory safety across the boundary rests on the caller keeping the
 //! header's contract (pointers valid for the stated sizes, handles not used
 //! after `_free`); everything else is checked here. Pointer arguments are
-//! read through the helpers in `boundary`, which hold the unsafe code.
+//! read through the helpers in `boundary`, which hold the unsafe code, and
+//! taken in by `boundary!` itself (its `args(...)` and `writes` forms).
 //!
 //! The modules are declared in the order their functions appear in the
 //! header (cbindgen keeps parse order), hence one per group below.

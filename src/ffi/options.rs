@@ -2,7 +2,6 @@
 //! checked when a matcher opens it, and how a matcher decides;
 //! `percept_profile`.
 
-use super::boundary::out;
 use super::status::{percept_status, Failure};
 use crate::db::{ChecksumPolicy, OpenOptions, PublicKey};
 use crate::hash::pdq::Profile;
@@ -203,12 +202,7 @@ impl percept_options {
 pub unsafe extern "C" fn percept_options_default(
     out_options: *mut percept_options,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: `out_options` is valid for writes (contract).
-        let out_options = unsafe { out(out_options, "out_options") }?;
-        out_options.write(percept_options::default());
-        Ok(())
-    })
+    boundary!(writes out_options { percept_options::default() })
 }
 
 #[cfg(test)]

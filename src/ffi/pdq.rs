@@ -1,13 +1,13 @@
 //! `percept_pdq_hash` and `percept_pdq_dihedral`: PDQ from pixels or from
 //! encoded bytes; `percept_dihedral`.
 
-use super::boundary::{byte_slice, out, read};
+use super::boundary::{byte_slice, read};
 use super::hash::percept_hash;
 use super::options::{percept_options, percept_profile, to_profile};
 use super::pixels::{percept_pixel_format, view};
-use super::status::percept_status;
-use crate::hash::pdq::{self, DihedralHashes, PdqHash};
-use crate::input::decode_bytes;
+use super::status::{percept_status, Failure};
+use crate::hash::pdq::{self, DihedralHashes, PdqHash, Profile};
+use crate::input::{decode_bytes, DecodedImage};
 
 /// One of the eight rotations/flips of an image (`PERCEPT_DIHEDRAL_*`), and
 /// the index of its hash in `percept_pdq_dihedral.hashes`.
@@ -91,17 +91,8 @@ pub unsafe extern "C" fn percept_pdq_hash_pixels(
     profile: percept_profile,
     out_hash: *mut percept_pdq_hash,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: `data` holds `data_len` readable bytes, `out_hash` is
-        // writable (contract).
-        let (view, out_hash) = unsafe {
-            (
-                view(data, data_len, width, height, stride, format)?,
-                out(out_hash, "out_hash")?,
-            )
-        };
-        out_hash.write(pdq::hash(&view, to_profile(profile)?).into());
-        Ok(())
+    boundary!(args(data: view(data_len, width, height, stride, format)) writes out_hash {
+        pdq::hash(&data, to_profile(profile)?).into()
     })
 }
 
@@ -119,16 +110,8 @@ pub unsafe extern "C" fn percept_pdq_dihedral_pixels(
     profile: percept_profile,
     out_hashes: *mut percept_pdq_dihedral,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: as in percept_pdq_hash_pixels.
-        let (view, out_hashes) = unsafe {
-            (
-                view(data, data_len, width, height, stride, format)?,
-                out(out_hashes, "out_hashes")?,
-            )
-        };
-        out_hashes.write(pdq::hash_dihedral(&view, to_profile(profile)?).into());
-        Ok(())
+    boundary!(args(data: view(data_len, width, height, stride, format)) writes out_hashes {
+        pdq::hash_dihedral(&data, to_profile(profile)?).into()
     })
 }
 
@@ -148,21 +131,9 @@ pub unsafe extern "C" fn percept_pdq_hash_encoded(
     options: *const percept_options,
     out_hash: *mut percept_pdq_hash,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: `bytes` holds `len` readable bytes, `options` is readable,
-        // `out_hash` is writable (contract).
-        let (input, options, out_hash) = unsafe {
-            (
-                byte_slice(bytes, len, "bytes")?,
-                read(options, "options")?,
-                out(out_hash, "out_hash")?,
-            )
-        };
-        let (profile, decode) = (to_profile(options.profile)?, options.decode_options()?);
-        let image = decode_bytes(input, &decode)?;
-        let hash = pdq::hash(&image.view(), profile);
-        out_hash.write(hash.into());
-        Ok(())
+    boundary!(args(bytes: byte_slice(len), options: read) writes out_hash {
+        let (image, profile) = decode(bytes, &options)?;
+        pdq::hash(&image.view(), profile).into()
     })
 }
 
@@ -175,19 +146,15 @@ pub unsafe extern "C" fn percept_pdq_dihedral_encoded(
     options: *const percept_options,
     out_hashes: *mut percept_pdq_dihedral,
 ) -> percept_status {
-    boundary!({
-        // SAFETY: as in percept_pdq_hash_encoded.
-        let (input, options, out_hashes) = unsafe {
-            (
-                byte_slice(bytes, len, "bytes")?,
-                read(options, "options")?,
-                out(out_hashes, "out_hashes")?,
-            )
-        };
-        let (profile, decode) = (to_profile(options.profile)?, options.decode_options()?);
-        let image = decode_bytes(input, &decode)?;
-        let hashes = pdq::hash_dihedral(&image.view(), profile);
-        out_hashes.write(hashes.into());
-        Ok(())
+    boundary!(args(bytes: byte_slice(len), options: read) writes out_hashes {
+        let (image, profile) = decode(bytes, &options)?;
+        pdq::hash_dihedral(&image.view(), profile).into()
     })
+}
+
+/// The image `bytes` hold, decoded within the limits of `options`, and the
+/// profile to hash it with.
+fn decode(bytes: &[u8], options: &percept_options) -> Result<(DecodedImage, Profile), Failure> {
+    let (profile, decode_options) = (to_profile(options.profile)?, options.decode_options()?);
+    Ok((decode_bytes(bytes, &decode_options)?, profile))
 }

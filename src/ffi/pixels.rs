@@ -48,7 +48,7 @@ fn pixel_format(format: percept_pixel_format) -> Result<PixelFormat, Failure> {
     })
 }
 
-/// A checked view over `data_len` bytes at `data`.
+/// A checked view over `data_len` bytes at `data`, the argument `name`.
 ///
 /// # Safety
 /// `data` is NULL or points to `data_len` readable bytes that are not
@@ -60,9 +60,10 @@ pub(crate) unsafe fn view<'a>(
     height: u32,
     stride: usize,
     format: percept_pixel_format,
+    name: &'static str,
 ) -> Result<PixelView<'a>, Failure> {
     // SAFETY: forwarded from this function's contract.
-    let data = unsafe { byte_slice(data, data_len, "data") }?;
+    let data = unsafe { byte_slice(data, data_len, name) }?;
     Ok(PixelView::new(
         data,
         width,

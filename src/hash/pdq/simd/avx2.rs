@@ -10,7 +10,8 @@
 
 use std::arch::x86_64::*;
 
-use super::{kernels, Lanes, Step, LANES, SUBBANDS};
+use super::kernels::target_feature_kernels;
+use super::{Lanes, Step, LANES, SUBBANDS};
 use crate::hash::pdq::luma::{LUMA_FROM_B, LUMA_FROM_G, LUMA_FROM_R};
 
 /// Proof that the CPU has AVX2 and FMA: only [`Avx2::new`] makes one.
@@ -440,125 +441,42 @@ impl Lanes for Avx2 {
         unsafe { luma_rgb8_lanes_avx2(rows, bpp, rgb, cols, lanes) }
     }
 
-    fn rows_to_lanes(self, rows: &[f32], stride: usize, lanes: &mut [f32]) {
-        #[target_feature(enable = "avx2,fma")]
-        unsafe fn run(l: Avx2, rows: &[f32], stride: usize, lanes: &mut [f32]) {
-            kernels::rows_to_lanes(l, rows, stride, lanes)
-        }
-        // SAFETY: AVX2 and FMA (`self`).
-        unsafe { run(self, rows, stride, lanes) }
-    }
-
-    fn blocks_to_rows(self, blocks: &[[[f32; LANES]; LANES]], rows: &mut [f32], stride: usize) {
+    // SAFETY: an `Avx2` is made only by `Avx2::new`, when the CPU has AVX2
+    // and FMA.
+    target_feature_kernels! {
+        unsafe Avx2, "avx2,fma";
+        fn rows_to_lanes(rows: &[f32], stride: usize, lanes: &mut [f32]);
         #[inline(never)]
-        #[target_feature(enable = "avx2,fma")]
-        unsafe fn run(l: Avx2, blocks: &[[[f32; LANES]; LANES]], rows: &mut [f32], stride: usize) {
-            kernels::blocks_to_rows(l, blocks, rows, stride)
-        }
-        // SAFETY: AVX2 and FMA (`self`).
-        unsafe { run(self, blocks, rows, stride) }
-    }
-
-    fn sampled_to_rows(self, columns: &[[f32; LANES]; 64], rows: &mut [[f32; 64]]) {
-        #[target_feature(enable = "avx2,fma")]
-        unsafe fn run(l: Avx2, columns: &[[f32; LANES]; 64], rows: &mut [[f32; 64]]) {
-            kernels::sampled_to_rows(l, columns, rows)
-        }
-        // SAFETY: AVX2 and FMA (`self`).
-        unsafe { run(self, columns, rows) }
-    }
-
-    fn box_lanes_to_rows(
-        self,
-        inputs: [&[f32]; SUBBANDS],
-        len: usize,
-        full: usize,
-        rows: &mut [f32],
-        stride: usize,
-    ) {
-        #[target_feature(enable = "avx2,fma")]
-        unsafe fn run(
-            l: Avx2,
+        fn blocks_to_rows(blocks: &[[[f32; LANES]; LANES]], rows: &mut [f32], stride: usize);
+        fn sampled_to_rows(columns: &[[f32; LANES]; 64], rows: &mut [[f32; 64]]);
+        fn box_lanes_to_rows(
             inputs: [&[f32]; SUBBANDS],
             len: usize,
             full: usize,
             rows: &mut [f32],
             stride: usize,
-        ) {
-            kernels::box_lanes_to_rows(l, inputs, len, full, rows, stride)
-        }
-        // SAFETY: AVX2 and FMA (`self`).
-        unsafe { run(self, inputs, len, full, rows, stride) }
-    }
-
-    fn box_lanes_sampled(
-        self,
-        inputs: [&[f32]; SUBBANDS],
-        len: usize,
-        full: usize,
-        at: &[usize; 64],
-        out: &mut [[[f32; LANES]; 64]; SUBBANDS],
-    ) {
-        #[target_feature(enable = "avx2,fma")]
-        unsafe fn run(
-            l: Avx2,
+        );
+        fn box_lanes_sampled(
             inputs: [&[f32]; SUBBANDS],
             len: usize,
             full: usize,
             at: &[usize; 64],
             out: &mut [[[f32; LANES]; 64]; SUBBANDS],
-        ) {
-            kernels::box_lanes_sampled(l, inputs, len, full, at, out)
-        }
-        // SAFETY: AVX2 and FMA (`self`).
-        unsafe { run(self, inputs, len, full, at, out) }
-    }
-
-    fn vertical_band(
-        self,
-        ring: &[f32],
-        steps: &[Step],
-        full: usize,
-        sums: &mut [f32],
-        block: &mut [f32],
-        out_lanes: &mut [f32],
-    ) {
-        #[target_feature(enable = "avx2,fma")]
-        unsafe fn run(
-            l: Avx2,
+        );
+        fn vertical_band(
             ring: &[f32],
             steps: &[Step],
             full: usize,
             sums: &mut [f32],
             block: &mut [f32],
             out_lanes: &mut [f32],
-        ) {
-            kernels::vertical_band(l, ring, steps, full, sums, block, out_lanes)
-        }
-        // SAFETY: AVX2 and FMA (`self`).
-        unsafe { run(self, ring, steps, full, sums, block, out_lanes) }
-    }
-
-    fn vertical_sampled(
-        self,
-        ring: &[[f32; 64]],
-        steps: &[Step],
-        full: usize,
-        sums: &mut [f32; 64],
-        out: &mut [[f32; 64]; 64],
-    ) {
-        #[target_feature(enable = "avx2,fma")]
-        unsafe fn run(
-            l: Avx2,
+        );
+        fn vertical_sampled(
             ring: &[[f32; 64]],
             steps: &[Step],
             full: usize,
             sums: &mut [f32; 64],
             out: &mut [[f32; 64]; 64],
-        ) {
-            kernels::vertical_sampled(l, ring, steps, full, sums, out)
-        }
-        // SAFETY: AVX2 and FMA (`self`).
-        unsafe { run(self, ring, steps, full, sums, out) }
+        );
     }
 }

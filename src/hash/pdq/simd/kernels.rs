@@ -9,6 +9,42 @@ use super::divide::{with_divisor, Divide, Plain};
 use super::{Lanes, LANES};
 use crate::hash::pdq::boxfilter::half_window;
 
+/// Overrides the listed [`Lanes`] kernel methods for a backend whose
+/// instructions need target features the build does not enable: each
+/// method `name` calls `kernels::name` (`self` first, then the listed
+/// arguments) inside an `unsafe fn` compiled with `$features` enabled.
+/// The kernels are `#[inline(always)]`, so their loops, and the backend's
+/// `#[inline(always)]` lane operations in them, are compiled with those
+/// features. Attributes written before a method's `fn` go on that compiled
+/// function (`#[inline(never)]`, say).
+///
+/// The invocation starts `unsafe Backend, "features";`: every call the
+/// overrides make is sound only if a value of `Backend` exists only where
+/// the CPU has all of `features`, which the invocation's `// SAFETY:`
+/// comment shows.
+#[cfg(target_arch = "x86_64")] // the only backends behind detection are x86's
+macro_rules! target_feature_kernels {
+    (
+        unsafe $backend:ty, $features:literal;
+        $( $(#[$attr:meta])* fn $name:ident($($arg:ident: $ty:ty),* $(,)?); )+
+    ) => {
+        $(
+            fn $name(self, $($arg: $ty),*) {
+                $(#[$attr])*
+                #[target_feature(enable = $features)]
+                unsafe fn run(l: $backend, $($arg: $ty),*) {
+                    $crate::hash::pdq::simd::kernels::$name(l, $($arg),*)
+                }
+                // SAFETY: `self` proves the CPU has the features `run` is
+                // compiled with (shown where this macro is invoked).
+                unsafe { run(self, $($arg),*) }
+            }
+        )+
+    };
+}
+#[cfg(target_arch = "x86_64")]
+pub(crate) use target_feature_kernels;
+
 #[inline(always)]
 pub(crate) fn rows_to_lanes<L: Lanes>(l: L, rows: &[f32], stride: usize, lanes: &mut [f32]) {
     debug_assert_eq!(stride % LANES, 0);

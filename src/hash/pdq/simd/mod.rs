@@ -45,7 +45,7 @@ pub(crate) const BAND: usize = SUBBANDS * LANES;
 /// is available (only [`Platform`](super::Platform) detection makes one).
 /// The kernel methods have default bodies (the generic kernels); a backend
 /// that needs a `target_feature` overrides them with the same body compiled
-/// under that feature.
+/// under that feature (`kernels::target_feature_kernels!`).
 pub(crate) trait Lanes: Copy {
     type Col: Copy;
 
