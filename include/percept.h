@@ -5,7 +5,7 @@
  *
  * Link with libpercept.a (plus -lpthread -ldl -lm on Linux) or
  * libpercept.so / .dylib; on iOS use the xcframework, on Android the .so
- * (see README.md, "C ABI").
+ * (see docs/c-abi.md).
  *
  * QUICK START
  *
