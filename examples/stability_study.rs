@@ -14,6 +14,8 @@ use percept::input::{decode_bytes, DecodeOptions, PixelFormat};
 use rayon::prelude::*;
 
 const DELTAS: [f32; 8] = [0.0, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
+/// Margins in the DCT's own units (luma 0..255 through PDQ's DCT).
+const ABSOLUTE: [f32; 10] = [0.01, 0.03, 0.1, 0.3, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0];
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -102,6 +104,10 @@ fn row(path: &Path) -> Option<String> {
                 .to_string()
         })
         .collect();
+    let counts_abs: Vec<String> = ABSOLUTE
+        .iter()
+        .map(|d| margins.iter().filter(|&&m| m <= *d).count().to_string())
+        .collect();
     let counts_max: Vec<String> = DELTAS
         .iter()
         .map(|d| {
@@ -118,8 +124,9 @@ fn row(path: &Path) -> Option<String> {
         .map(|&k| format!("{:.5}", margins[k - 1] / mean.max(f32::MIN_POSITIVE)))
         .collect();
     Some(format!(
-        "{}\t{w}\t{h}\t{quality}\t{plain}\t{dihedral}\t{mean:.4}\t{mad:.4}\t{max:.4}\t{}\t{}\t{}\t{}",
+        "{}\t{w}\t{h}\t{quality}\t{plain}\t{dihedral}\t{mean:.4}\t{mad:.4}\t{max:.4}\t{}\t{}\t{}\t{}\t{}",
         path.display(),
+        counts_abs.join("\t"),
         counts_mean.join("\t"),
         counts_mad.join("\t"),
         counts_max.join("\t"),
@@ -135,7 +142,8 @@ fn main() {
     let names =
         |prefix: &str| -> Vec<String> { DELTAS.iter().map(|d| format!("{prefix}{d}")).collect() };
     println!(
-        "file\twidth\theight\tquality\tq90_plain\tq90_dihedral\tmean_margin\tmad\tmax_margin\t{}\t{}\t{}\tk1\tk4\tk8\tk16\tk32",
+        "file\twidth\theight\tquality\tq90_plain\tq90_dihedral\tmean_margin\tmad\tmax_margin\t{}\t{}\t{}\t{}\tk1\tk4\tk8\tk16\tk32",
+        ABSOLUTE.iter().map(|d| format!("n_abs_{d}")).collect::<Vec<_>>().join("\t"),
         names("n_mean_").join("\t"),
         names("n_mad_").join("\t"),
         names("n_max_").join("\t"),

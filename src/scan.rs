@@ -18,7 +18,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::db::{ChecksumPolicy, DbError, FileEntry, ListFile, OpenOptions};
 use crate::error::Error;
-use crate::hash::pdq::{self, Dihedral, DihedralHashes, Profile};
+use crate::hash::pdq::{self, Dihedral, DihedralHashes, Profile, Stability};
 use crate::hash::Hash256;
 use crate::index::DEFAULT_THRESHOLD;
 use crate::input::{
@@ -174,6 +174,11 @@ pub struct ScanResult {
     pub exact_files: Vec<FileEntry>,
     /// PDQ quality (`None` when the exact-file check decided first).
     pub quality: Option<u8>,
+    /// The image hash's [`Stability`]: an unstable hash's copies often
+    /// fail to match, so a no-match says less (`None` when the exact-file
+    /// check decided first or the hashes came from elsewhere). Reported
+    /// only: it does not change the verdict.
+    pub stability: Option<Stability>,
     /// Every list entry within the threshold, closest first.
     pub matches: Vec<ScanMatch>,
     /// The version of the list that answered (lists can be swapped while
@@ -208,6 +213,7 @@ impl ScanResult {
             exact_file: false,
             exact_files: Vec::new(),
             quality,
+            stability: None,
             matches: Vec::new(),
             list_version,
             downscale: 1,
@@ -382,20 +388,24 @@ impl Scanner {
         ScanResult {
             content_region: region.filter(|_| inner.is_some()),
             content_quality: inner.map(|h| h.quality),
+            stability: whole.stability,
             ..self.decide(list, &queries)
         }
     }
 
     /// Decides from an image's eight dihedral hashes.
     pub fn scan_hashes(&self, hashes: &DihedralHashes) -> ScanResult {
-        self.decide(
-            &self.list(),
-            &[Query {
-                variants: &hashes.hashes,
-                quality: hashes.quality,
-                trimmed: false,
-            }],
-        )
+        ScanResult {
+            stability: hashes.stability,
+            ..self.decide(
+                &self.list(),
+                &[Query {
+                    variants: &hashes.hashes,
+                    quality: hashes.quality,
+                    trimmed: false,
+                }],
+            )
+        }
     }
 
     /// Decides from one hash and its quality (a hash computed elsewhere,

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use percept::hash::pdq::{self, Dihedral, Profile};
+use percept::hash::pdq::{self, Dihedral, Profile, Stability};
 use percept::input::{decode_bytes, DecodeOptions, InputError};
 
 use crate::out;
@@ -14,6 +14,7 @@ use crate::{Format, HashArgs};
 struct Hashed {
     hashes: Vec<percept::Hash256>,
     quality: u8,
+    stability: Stability,
     /// 1, or 4/8 when the fast profile decoded at that fraction.
     downscale: u8,
 }
@@ -130,6 +131,7 @@ fn hash_entry(entry: &Entry, options: &DecodeOptions, profile: Profile, dihedral
         Hashed {
             hashes: d.hashes.to_vec(),
             quality: d.quality,
+            stability: d.stability.unwrap_or(Stability::NO_HASH),
             downscale,
         }
     } else {
@@ -137,13 +139,15 @@ fn hash_entry(entry: &Entry, options: &DecodeOptions, profile: Profile, dihedral
         Hashed {
             hashes: vec![p.hash],
             quality: p.quality,
+            stability: p.stability,
             downscale,
         }
     })
 }
 
-/// One output line. With `--fast-decode`, JSON objects also carry
-/// `downscale` (1, 4 or 8); CSV keeps the reference's columns.
+/// One output line. JSON objects carry the hash's stability (`weak_bits`,
+/// `stable`), and with `--fast-decode` also `downscale` (1, 4 or 8); CSV
+/// keeps the reference's columns.
 fn format_line(name: &str, h: &Hashed, format: Format, report_downscale: bool) -> String {
     match format {
         Format::Csv => {
@@ -153,6 +157,7 @@ fn format_line(name: &str, h: &Hashed, format: Format, report_downscale: bool) -
         Format::Json => {
             let mut object = serde_json::json!({
                 "file": name, "hash": h.hashes[0].to_hex(), "quality": h.quality,
+                "weak_bits": h.stability.weak_bits, "stable": h.stability.is_stable(),
             });
             if h.hashes.len() == Dihedral::ALL.len() {
                 let variants: serde_json::Map<String, serde_json::Value> = Dihedral::ALL

@@ -11,6 +11,7 @@ use percept::db::{
     ListContents, ListFile, OpenOptions, PublicKey, SecretKey,
 };
 use percept::index::{Entry, KnownHashSet};
+use percept::pdq::Stability;
 use percept::Hash256;
 
 use crate::out;
@@ -100,6 +101,8 @@ fn same_file(a: &Path, b: &Path) -> bool {
 struct Imported {
     entry: Entry,
     quality: Option<u8>,
+    /// The hash's weak bits, where the input gives them.
+    weak_bits: Option<u16>,
     explicit_id: bool,
     origin: String,
 }
@@ -219,11 +222,17 @@ pub fn build(args: ListBuildArgs) -> ExitCode {
             return failed();
         }
         let explicit = list.format.carries_ids();
-        for ((entry, quality), line) in list.entries.into_iter().zip(list.qualities).zip(list.lines)
-        {
+        let rows = list
+            .entries
+            .into_iter()
+            .zip(list.qualities)
+            .zip(list.weak_bits)
+            .zip(list.lines);
+        for (((entry, quality), weak_bits), line) in rows {
             imported.push(Imported {
                 entry,
                 quality,
+                weak_bits,
                 explicit_id: explicit,
                 origin: format!("{}:{line}", input.display()),
             });
@@ -331,6 +340,13 @@ pub fn build(args: ListBuildArgs) -> ExitCode {
             warn(format!(
                 "{}: degenerate hash ({ones} of 256 bits set; PDQ hashes have about half): it matches unrelated images",
                 i.origin
+            ));
+        }
+        if let Some(weak) = i.weak_bits.filter(|&w| w >= Stability::UNSTABLE_WEAK_BITS) {
+            warn(format!(
+                "{}: unstable hash ({weak} of 256 bits weak, {} or more is unstable): re-encoded copies of this image often do not match",
+                i.origin,
+                Stability::UNSTABLE_WEAK_BITS
             ));
         }
         by_hash.entry(i.entry.hash).or_default().push(i.entry.id);

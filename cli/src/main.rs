@@ -190,7 +190,8 @@ struct ListBuildArgs {
     /// Build even if some lines are invalid (they are still reported).
     #[arg(long)]
     skip_invalid: bool,
-    /// Treat warnings (repeats, low quality, degenerate hashes, shared ids)
+    /// Treat warnings (repeats, low quality, degenerate or unstable hashes,
+    /// shared ids)
     /// as errors: nothing is written.
     #[arg(long)]
     strict: bool,

@@ -19,6 +19,9 @@ struct Summary {
     unreliable: usize,
     errors: usize,
     skipped: usize,
+    /// Scanned images whose hash is unstable (counted within the verdicts
+    /// above, not beside them).
+    unstable: usize,
 }
 
 impl Summary {
@@ -81,12 +84,17 @@ pub fn run(args: ScanArgs) -> ExitCode {
     };
     let format = args.format;
     if format == ScanFormat::Csv {
-        out::line("file,verdict,distance,variant,id,label,quality,exact_file,error");
+        out::line(
+            "file,verdict,distance,variant,id,label,quality,exact_file,error,weak_bits,stable",
+        );
     }
     let mut summary = Summary::default();
     let mut emit = |name: &str, hash: Option<&str>, outcome: Outcome, verbose: bool| {
         let record = match outcome {
             Outcome::Scanned(r) => {
+                if r.stability.is_some_and(|s| !s.is_stable()) {
+                    summary.unstable += 1;
+                }
                 match r.verdict {
                     Verdict::Match => summary.matched += 1,
                     Verdict::NoMatch => summary.no_match += 1,
@@ -209,19 +217,21 @@ pub fn run(args: ScanArgs) -> ExitCode {
     match format {
         ScanFormat::Text => out::line(&text),
         ScanFormat::Csv => out::line(&format!(
-            ",summary,,,,,,,files={total} match={} no-match={} unreliable={} errors={} skipped={} list_version={list_version} exit={}",
+            ",summary,,,,,,,files={total} match={} no-match={} unreliable={} errors={} skipped={} unstable={} list_version={list_version} exit={}",
             summary.matched,
             summary.no_match,
             summary.unreliable,
             summary.errors,
             summary.skipped,
+            summary.unstable,
             u8::from(found) | u8::from(failed) << 1
         )),
         ScanFormat::Json => out::line(
             &serde_json::json!({"summary": {
                 "files": total, "match": summary.matched, "no_match": summary.no_match,
                 "unreliable": summary.unreliable, "errors": summary.errors,
-                "skipped": summary.skipped, "list_version": list_version,
+                "skipped": summary.skipped, "unstable": summary.unstable,
+                "list_version": list_version,
                 "threshold": args.threshold, "exit": u8::from(found) | u8::from(failed) << 1,
             }})
             .to_string(),
@@ -315,16 +325,21 @@ fn format_result(
                 String::new()
             };
             format!(
-                "{:<10}  quality {:>3}  {}  {}",
+                "{:<10}  quality {:>3}{}  {}  {}",
                 r.verdict.as_str(),
                 quality,
+                if r.stability.is_some_and(|s| !s.is_stable()) {
+                    " (unstable hash)"
+                } else {
+                    ""
+                },
                 hash.map(|h| format!("{h}  {name}"))
                     .unwrap_or_else(|| name.to_string()),
                 how
             )
         }
         ScanFormat::Csv => format!(
-            "{},{},{},{},{},{},{},{},",
+            "{},{},{},{},{},{},{},{},,{},{}",
             out::csv_field(name),
             r.verdict.as_str(),
             best.map(|m| m.distance.to_string()).unwrap_or_default(),
@@ -333,6 +348,12 @@ fn format_result(
             out::csv_field(label),
             quality,
             r.exact_file,
+            r.stability
+                .map(|s| s.weak_bits.to_string())
+                .unwrap_or_default(),
+            r.stability
+                .map(|s| s.is_stable().to_string())
+                .unwrap_or_default(),
         ),
         ScanFormat::Json => {
             let matches: Vec<serde_json::Value> = r
@@ -354,6 +375,8 @@ fn format_result(
                 "verdict": r.verdict.as_str(),
                 "exact_file": r.exact_file,
                 "quality": r.quality,
+                "weak_bits": r.stability.map(|s| s.weak_bits),
+                "stable": r.stability.map(|s| s.is_stable()),
                 "distance": best.map(|m| m.distance),
                 "id": id,
                 "label": (!label.is_empty()).then_some(label),

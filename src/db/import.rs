@@ -82,6 +82,9 @@ pub struct ImportedList {
     pub format: ImportFormat,
     /// The hashes read, in input order.
     pub entries: Vec<Entry>,
+    /// `weak_bits[i]` is `entries[i]`'s [`Stability::weak_bits`](crate::pdq::Stability)
+    /// when the input carries it (`percept hash --format json` records).
+    pub weak_bits: Vec<Option<u16>>,
     /// `qualities[i]` is `entries[i]`'s PDQ quality when the format
     /// carries it (reference, dihedral and JSON forms).
     pub qualities: Vec<Option<u8>>,
@@ -107,6 +110,7 @@ pub fn parse_list(text: &str, format: ImportFormat, first_id: u64) -> ImportedLi
     let mut out = ImportedList {
         format,
         entries: Vec::new(),
+        weak_bits: Vec::new(),
         qualities: Vec::new(),
         lines: Vec::new(),
         file_digests: Vec::new(),
@@ -163,6 +167,7 @@ pub fn parse_list(text: &str, format: ImportFormat, first_id: u64) -> ImportedLi
                 id,
                 label,
                 quality,
+                weak_bits,
             }) => {
                 let id = id.unwrap_or_else(|| {
                     next_id += 1;
@@ -170,6 +175,7 @@ pub fn parse_list(text: &str, format: ImportFormat, first_id: u64) -> ImportedLi
                 });
                 out.entries.push(Entry { hash, id, label });
                 out.qualities.push(quality);
+                out.weak_bits.push(weak_bits);
                 out.lines.push(line);
             }
             Ok(Parsed::Digest(d)) => out.file_digests.push(d),
@@ -189,6 +195,8 @@ enum Parsed {
         id: Option<u64>,
         label: Option<String>,
         quality: Option<u8>,
+        /// The hash's weak bits, where the input gives them.
+        weak_bits: Option<u16>,
     },
     Digest([u8; 32]),
     File(FileEntry),
@@ -215,6 +223,7 @@ fn parse_line(format: ImportFormat, raw: &str, trimmed: &str) -> Result<Parsed, 
         id,
         label: label.filter(|l| !l.is_empty()),
         quality,
+        weak_bits: None,
     };
     match format {
         ImportFormat::Hex | ImportFormat::Auto => {
@@ -271,7 +280,22 @@ fn parse_line(format: ImportFormat, raw: &str, trimmed: &str) -> Result<Parsed, 
                 None => None,
             };
             let label = v.get("file").and_then(|f| f.as_str()).map(str::to_string);
-            Ok(entry(hash(h)?, None, label, q))
+            let weak_bits = match v.get("weak_bits") {
+                Some(w) => Some(
+                    w.as_u64()
+                        .and_then(|w| u16::try_from(w).ok())
+                        .filter(|w| *w <= 256)
+                        .ok_or("weak_bits is not 0..=256")?,
+                ),
+                None => None,
+            };
+            Ok(Parsed::Entry {
+                hash: hash(h)?,
+                id: None,
+                label: label.filter(|l| !l.is_empty()),
+                quality: q,
+                weak_bits,
+            })
         }
         ImportFormat::ExportCsv => {
             let f = split_csv(raw);

@@ -188,10 +188,7 @@ pub unsafe extern "C" fn percept_matcher_match_dihedral(
     out_result: *mut percept_match_result,
 ) -> percept_status {
     boundary!(args(matcher: handle, hashes: read) writes out_result {
-        let hashes = DihedralHashes {
-            hashes: hashes.hashes.map(Hash256::from),
-            quality: quality(hashes.quality)?,
-        };
+        let hashes = DihedralHashes::new(hashes.hashes.map(Hash256::from), quality(hashes.quality)?);
         (&matcher.scanner.scan_hashes(&hashes)).into()
     })
 }

@@ -19,12 +19,14 @@ mod platform;
 mod quality;
 mod reference;
 mod simd;
+mod stability;
 #[doc(hidden)]
 pub mod stages;
 mod stream;
 
 pub use dihedral::Dihedral;
 pub use platform::Platform;
+pub use stability::Stability;
 
 use std::path::Path;
 
@@ -70,27 +72,46 @@ pub enum Pipeline {
     ReferenceLayout,
 }
 
-/// One PDQ hash and its quality.
+/// One PDQ hash, its quality and its stability.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct PdqHash {
     /// The 256-bit hash.
     pub hash: Hash256,
     /// 0..=100; the reference treats values below about 50 as unreliable.
     pub quality: u8,
+    /// How many bits are weak ([`Stability`]); computed from the same DCT,
+    /// without changing the hash or the quality.
+    pub stability: Stability,
 }
 
 /// The hashes of all eight rotations/flips of an image, from one pass.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct DihedralHashes {
     /// Indexed as [`Dihedral::ALL`].
     pub hashes: [Hash256; 8],
     /// The quality, the same for every variant (0..=100).
     pub quality: u8,
+    /// The original orientation's [`Stability`] (a flip or rotation only
+    /// moves and negates values); `None` for hashes made elsewhere
+    /// ([`DihedralHashes::new`]).
+    pub stability: Option<Stability>,
 }
 
 impl DihedralHashes {
+    /// Hashes computed elsewhere (e.g. received from another device), in
+    /// [`Dihedral::ALL`] order, with their quality; stability unknown.
+    pub fn new(hashes: [Hash256; 8], quality: u8) -> Self {
+        DihedralHashes {
+            hashes,
+            quality,
+            stability: None,
+        }
+    }
+
     /// The hash of one variant.
     pub fn get(&self, variant: Dihedral) -> Hash256 {
         self.hashes[variant as usize]
@@ -139,10 +160,12 @@ fn single_hash(found: Option<([[f32; 16]; 16], u8)>) -> PdqHash {
         None => PdqHash {
             hash: Hash256::ZERO,
             quality: 0,
+            stability: Stability::NO_HASH,
         },
         Some((dct, quality)) => PdqHash {
             hash: dihedral::bits(&dct),
             quality,
+            stability: Stability::of(&dct),
         },
     }
 }
@@ -192,10 +215,12 @@ pub fn hash_dihedral_with(
         None => DihedralHashes {
             hashes: [Hash256::ZERO; 8],
             quality: 0,
+            stability: Some(Stability::NO_HASH),
         },
         Some((dct, quality)) => DihedralHashes {
             hashes: Dihedral::ALL.map(|v| dihedral::bits(&dihedral::apply(&dct, v))),
             quality,
+            stability: Some(Stability::of(&dct)),
         },
     }
 }
