@@ -226,13 +226,13 @@ pub fn run(args: EvalArgs) -> ExitCode {
         Err(e) => {
             out::error(e);
             write_failed = true;
-            plot::Font::None
+            plot::load_font(None).unwrap_or(plot::Font::None)
         }
     };
     if let plot::Font::None = font {
         out::warn(format!(
-            "no font found ({}; or pass --font FILE): the PNG plots have no text, the SVG plots are complete",
-            plot::FONT_PATHS.join(", ")
+            "no font found in the usual places (such as {}): the PNG plots have no text (the SVG plots are complete); pass --font FILE",
+            plot::FONT_PATHS[0]
         ));
     }
     let font_note = match &font {
