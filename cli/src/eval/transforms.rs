@@ -273,41 +273,41 @@ fn map_channels(img: &RgbImage, f: impl Fn(f64) -> f64) -> RgbImage {
 /// lies inside the rotated picture.
 fn tilt(img: &RgbImage, degrees: f64) -> RgbImage {
     let (w, h) = (f64::from(img.width()), f64::from(img.height()));
-    let theta = degrees.to_radians();
-    let (sin, cos) = theta.sin_cos();
+    let (sin, cos) = degrees.to_radians().sin_cos();
     let (s, c) = (sin.abs(), cos.abs());
     let scale = (w / (w * c + h * s)).min(h / (w * s + h * c));
     let (ow, oh) = (
         ((w * scale).floor() as u32).max(1),
         ((h * scale).floor() as u32).max(1),
     );
+    let (src_w, src_h) = (img.width() as usize, img.height() as usize);
+    let src = img.as_raw();
     let (max_x, max_y) = (w - 1.0, h - 1.0);
-    RgbImage::from_fn(ow, oh, |x, y| {
-        let u = f64::from(x) + 0.5 - f64::from(ow) / 2.0;
-        let v = f64::from(y) + 0.5 - f64::from(oh) / 2.0;
-        let sx = (u * cos + v * sin + w / 2.0 - 0.5).clamp(0.0, max_x);
-        let sy = (-u * sin + v * cos + h / 2.0 - 0.5).clamp(0.0, max_y);
-        bilinear(img, sx, sy)
-    })
+    let mut out = RgbImage::new(ow, oh);
+    for (y, row) in out.rows_mut().enumerate() {
+        let v = y as f64 + 0.5 - f64::from(oh) / 2.0;
+        for (x, px) in row.enumerate() {
+            let u = x as f64 + 0.5 - f64::from(ow) / 2.0;
+            let sx = (u * cos + v * sin + w / 2.0 - 0.5).clamp(0.0, max_x);
+            let sy = (-u * sin + v * cos + h / 2.0 - 0.5).clamp(0.0, max_y);
+            *px = bilinear(src, src_w, src_h, sx, sy);
+        }
+    }
+    out
 }
 
-fn bilinear(img: &RgbImage, x: f64, y: f64) -> Rgb<u8> {
-    let (x0, y0) = (x.floor() as u32, y.floor() as u32);
-    let (x1, y1) = (
-        (x0 + 1).min(img.width() - 1),
-        (y0 + 1).min(img.height() - 1),
-    );
-    let (fx, fy) = (x - f64::from(x0), y - f64::from(y0));
-    let (a, b, c, d) = (
-        img.get_pixel(x0, y0),
-        img.get_pixel(x1, y0),
-        img.get_pixel(x0, y1),
-        img.get_pixel(x1, y1),
-    );
+/// The RGB8 pixel at (`x`, `y`), inside the image, interpolated from its
+/// four neighbours.
+fn bilinear(src: &[u8], w: usize, h: usize, x: f64, y: f64) -> Rgb<u8> {
+    let (x0, y0) = (x as usize, y as usize);
+    let (x1, y1) = ((x0 + 1).min(w - 1), (y0 + 1).min(h - 1));
+    let (fx, fy) = (x - x0 as f64, y - y0 as f64);
+    let at = |xx: usize, yy: usize, i: usize| f64::from(src[(yy * w + xx) * 3 + i]);
     Rgb(std::array::from_fn(|i| {
-        let top = f64::from(a[i]) * (1.0 - fx) + f64::from(b[i]) * fx;
-        let bottom = f64::from(c[i]) * (1.0 - fx) + f64::from(d[i]) * fx;
-        (top * (1.0 - fy) + bottom * fy).round().clamp(0.0, 255.0) as u8
+        let top = at(x0, y0, i) + (at(x1, y0, i) - at(x0, y0, i)) * fx;
+        let bottom = at(x0, y1, i) + (at(x1, y1, i) - at(x0, y1, i)) * fx;
+        // Non-negative and at most 255: adding a half and truncating rounds.
+        (top + (bottom - top) * fy + 0.5) as u8
     }))
 }
 
