@@ -340,10 +340,10 @@ pub fn markdown(run: &Run, timing: &Timing, command_line: &str, font_note: &str)
             Some(bound) => {
                 let _ = writeln!(
                     md,
-                    "- Sample size ({name}): {n} pairs. With no false positive \
-                     among them, the rate can only be said to be below about \
-                     3 / {n} = {bound:.1e} (rule of three, 95 %): smaller rates \
-                     cannot be told from 0 on this corpus."
+                    "- Sample size ({name}): {n} pairs. A rate below about \
+                     3 / {n} = {bound:.1e} cannot be told from 0 on this \
+                     corpus (rule of three: with no false positive in {n} \
+                     pairs, the rate is below that bound at 95 % confidence)."
                 );
             }
             None => {
