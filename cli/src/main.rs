@@ -1,6 +1,7 @@
 //! The `percept` command-line tool.
 
 mod compare_cmd;
+mod eval;
 mod hash_cmd;
 mod list_cmd;
 mod out;
@@ -70,6 +71,22 @@ enum Command {
     /// Build, inspect, export, compare, sign and verify list files.
     #[command(subcommand)]
     List(ListCommand),
+    /// Measure matching quality on your own images: how often an edited
+    /// copy still matches its original (recall), and how often distinct
+    /// originals match each other (false positives), at every threshold
+    /// from 0 to 128.
+    ///
+    /// Each original is re-encoded, resized, cropped, letterboxed, rotated,
+    /// flipped, tilted, re-toned, blurred, greyed, covered by a box and put
+    /// in a screenshot (29 transforms; random choices fixed by --seed), and
+    /// each copy goes through the normal decode and hash path. --out DIR
+    /// receives report.md, report.json (the same bytes for the same seed
+    /// and inputs) and plots (recall and false positives, SVG and PNG).
+    /// Exit status 0 when the evaluation ran, however poor the recall; 2
+    /// when an input or a copy failed (listed and counted) or fewer than
+    /// two originals could be used.
+    #[command(after_help = EXIT_STATUS)]
+    Eval(EvalArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -351,6 +368,48 @@ struct HashArgs {
     fast_decode: Option<Option<u32>>,
 }
 
+#[derive(clap::Args)]
+struct EvalArgs {
+    /// Original images: files or folders (recursively; files that are no
+    /// image are skipped and counted).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+    /// Folder for the report and plots (created if needed; files of the
+    /// same names are replaced).
+    #[arg(long, short, value_name = "DIR")]
+    out: PathBuf,
+    /// Seed for the transforms' random choices (crop side, box place and
+    /// colour, screenshot layout).
+    #[arg(long, default_value_t = eval::DEFAULT_SEED)]
+    seed: u64,
+    /// Quality gate: originals and copies below this (0..=100) are left out
+    /// of the quality-gated figures, and counted.
+    #[arg(long, default_value_t = percept::scan::DEFAULT_MIN_QUALITY,
+          value_parser = clap::value_parser!(u8).range(0..=100))]
+    min_quality: u8,
+    /// Two originals (both passing the quality gate) whose dihedral
+    /// distance is at most this are taken to be the same picture: listed,
+    /// and left out of the false positives, as byte-identical files are
+    /// (0: only byte-identical files and identical hashes).
+    #[arg(long, default_value_t = eval::DEFAULT_DUPLICATE_DISTANCE,
+          value_parser = clap::value_parser!(u32).range(0..=128))]
+    duplicate_distance: u32,
+    /// Which PDQ reference to reproduce.
+    #[arg(long, value_enum, default_value_t = ProfileArg::Full)]
+    profile: ProfileArg,
+    /// TrueType/OpenType font for the text in the PNG plots (default: the
+    /// first of a list of common system fonts; without one, the PNGs have
+    /// no text, the SVGs are unaffected).
+    #[arg(long, value_name = "FILE")]
+    font: Option<PathBuf>,
+    /// No progress bar even on a terminal.
+    #[arg(long, short)]
+    quiet: bool,
+    /// List skipped files (no image) on stderr.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ProfileArg {
     /// Full-resolution pixels (Java, HMA, python-threatexchange, vPDQ).
@@ -419,6 +478,7 @@ fn main() -> ExitCode {
         Command::Hash(args) => hash_cmd::run(args),
         Command::Scan(args) => scan_cmd::run(args),
         Command::Compare(args) => compare_cmd::run(args),
+        Command::Eval(args) => eval::run(args),
         Command::List(ListCommand::Build(args)) => list_cmd::build(args),
         Command::List(ListCommand::Info(args)) => list_cmd::info(args),
         Command::List(ListCommand::Export(args)) => list_cmd::export(args),
