@@ -192,3 +192,29 @@ fn serde_forms_are_readable_and_round_trip() {
     );
     assert_eq!(serde_json::from_value::<FileEntry>(json).unwrap(), file);
 }
+
+#[test]
+fn stability_flags_a_symmetric_pattern_and_not_a_photo_like_image() {
+    let checker = pdq::hash_file(testdata(
+        "reference/generated/synthetic/syn-checker-rgb-300x200.png",
+    ))
+    .unwrap();
+    assert!(!checker.stability.is_stable(), "{:?}", checker.stability);
+    assert_eq!(checker.quality, 100, "quality does not see it");
+    let waves = testdata("images/waves-320x240.png");
+    let photo = pdq::hash_file(&waves).unwrap();
+    assert!(photo.stability.is_stable(), "{:?}", photo.stability);
+    // The dihedral function reports the same stability (one DCT), and a
+    // scan carries it.
+    let image = decode_file(&waves, &DecodeOptions::default()).unwrap();
+    let d = pdq::hash_dihedral(&image.view(), Profile::FullResolution);
+    assert_eq!(d.stability, Some(photo.stability));
+    let scanner = Scanner::open(testdata("sample-list.pcl"), ScanOptions::default()).unwrap();
+    assert_eq!(
+        scanner.scan_file(&waves).unwrap().stability,
+        Some(photo.stability)
+    );
+    // Too small to hash: every bit weak.
+    let tiny = pdq::hash_file(testdata("images/tiny-4x4.png")).unwrap();
+    assert_eq!(tiny.stability, pdq::Stability::NO_HASH);
+}

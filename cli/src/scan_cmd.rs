@@ -115,7 +115,7 @@ pub fn run(args: ScanArgs) -> ExitCode {
                 match format {
                     ScanFormat::Text => None,
                     ScanFormat::Csv => Some(format!(
-                        "{},error,,,,,,,{}",
+                        "{},error,,,,,,,{},,",
                         out::csv_field(name),
                         out::csv_field(&e.to_string())
                     )),
@@ -132,7 +132,7 @@ pub fn run(args: ScanArgs) -> ExitCode {
                         verbose.then(|| format!("{:<10}  {name}  ({why})", "skipped"))
                     }
                     ScanFormat::Csv => {
-                        Some(format!("{},skipped,,,,,,,{why}", out::csv_field(name)))
+                        Some(format!("{},skipped,,,,,,,{why},,", out::csv_field(name)))
                     }
                     ScanFormat::Json => Some(
                         serde_json::json!({"file": name, "verdict": "skipped", "skipped": why})
@@ -217,7 +217,7 @@ pub fn run(args: ScanArgs) -> ExitCode {
     match format {
         ScanFormat::Text => out::line(&text),
         ScanFormat::Csv => out::line(&format!(
-            ",summary,,,,,,,files={total} match={} no-match={} unreliable={} errors={} skipped={} unstable={} list_version={list_version} exit={}",
+            ",summary,,,,,,,files={total} match={} no-match={} unreliable={} errors={} skipped={} unstable={} list_version={list_version} exit={},,",
             summary.matched,
             summary.no_match,
             summary.unreliable,

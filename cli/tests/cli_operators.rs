@@ -166,11 +166,31 @@ fn scan_json_and_csv_carry_every_input_and_a_summary() {
     let lines: Vec<String> = text(&out.stdout).lines().map(str::to_string).collect();
     assert_eq!(
         lines[0],
-        "file,verdict,distance,variant,id,label,quality,exact_file,error"
+        "file,verdict,distance,variant,id,label,quality,exact_file,error,weak_bits,stable"
     );
     assert_eq!(lines.len(), 1 + 5 + 1);
+    // Every row has the header's 11 columns (commas inside quotes do not
+    // separate).
+    let columns = |line: &str| {
+        let mut quoted = false;
+        1 + line
+            .chars()
+            .filter(|&c| {
+                if c == '"' {
+                    quoted = !quoted;
+                }
+                c == ',' && !quoted
+            })
+            .count()
+    };
+    for line in &lines {
+        assert_eq!(columns(line), 11, "{line}");
+    }
     let a = lines.iter().find(|l| l.contains("a.png")).unwrap();
     assert!(a.contains(",match,0,rot270,0,"), "{a}");
+    // The photo-like test image has a stable hash: few weak bits.
+    let weak: u16 = a.split(',').nth(9).unwrap().parse().unwrap();
+    assert!(weak < 32 && a.ends_with(",true"), "{a}");
     assert!(lines.iter().any(|l| l.contains("notes.txt,skipped,")));
     assert!(lines.iter().any(|l| l.contains("photo.heic,error,")));
     assert!(lines.last().unwrap().starts_with(",summary,"));
@@ -846,5 +866,51 @@ fn every_subcommand_ends_quietly_on_a_closed_pipe() {
     closed_pipe(&["completions", "bash"]);
     closed_pipe(&["man"]);
     closed_pipe(&["--help"]);
+    std::fs::remove_dir_all(&d).unwrap();
+}
+
+#[test]
+fn unstable_hashes_are_reported_by_hash_scan_and_list_build() {
+    let d = scratch("stability");
+    // A symmetric checkerboard: half its DCT values sit at the median.
+    let checker = common::repo_root()
+        .join("testdata/reference/generated/synthetic/syn-checker-rgb-300x200.png");
+    let photo = images().join("waves-320x240.png");
+    let out = percept(["hash", "--format", "json", s(&checker), s(&photo)]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows = json_lines(&out);
+    assert_eq!(rows[0]["stable"], false);
+    assert!(rows[0]["weak_bits"].as_u64().unwrap() >= 32);
+    assert_eq!(rows[1]["stable"], true);
+    assert!(rows[1]["weak_bits"].as_u64().unwrap() < 32);
+
+    let jsonl = d.join("hashes.jsonl");
+    std::fs::write(&jsonl, &out.stdout).unwrap();
+    let list = d.join("list.pcl");
+    let built = percept(["list", "build", s(&jsonl), "-o", s(&list)]);
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let warnings = text(&built.stderr);
+    assert!(warnings.contains("unstable hash"), "{warnings}");
+    assert_eq!(warnings.matches("unstable hash").count(), 1, "{warnings}");
+    let strict = percept([
+        "list",
+        "build",
+        "--strict",
+        s(&jsonl),
+        "-o",
+        s(&d.join("x.pcl")),
+    ]);
+    assert_eq!(strict.status.code(), Some(2), "{}", text(&strict.stderr));
+
+    let scanned = percept(["scan", "--list", s(&list), s(&checker), s(&photo)]);
+    let stdout = text(&scanned.stdout);
+    let checker_line = stdout.lines().find(|l| l.contains("checker")).unwrap();
+    assert!(checker_line.contains("(unstable hash)"), "{stdout}");
+    let photo_line = stdout.lines().find(|l| l.contains("waves")).unwrap();
+    assert!(!photo_line.contains("unstable"), "{stdout}");
+    let json = percept(["scan", "--format", "json", "--list", s(&list), s(&checker)]);
+    let rows = json_lines(&json);
+    assert_eq!(rows[0]["stable"], false);
+    assert_eq!(rows.last().unwrap()["summary"]["unstable"], 1);
     std::fs::remove_dir_all(&d).unwrap();
 }
