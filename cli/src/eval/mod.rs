@@ -388,15 +388,15 @@ fn summary(run: &Run, timing: &Timing, dir: &std::path::Path) {
     let p = &run.predictor;
     if let Some(row) = p.row(Stability::UNSTABLE_WEAK_BITS) {
         out::line(&format!(
-            "stability as a predictor: {} of {} quality-gated {PREDICTOR_TRANSFORM} copies miss at T={}; the flag (weak bits >= {}) catches {} ({}) and flags {} of the originals ({})",
+            "stability as a predictor: the {PREDICTOR_TRANSFORM} copies of {} of {} quality-gated originals miss at T={}; weak bits >= {} flags {} originals (flag rate {}) and {} of the misses (catch rate {})",
             p.missed,
             p.originals,
             p.threshold,
             row.cutoff,
-            row.caught,
-            report::fraction(p.catch_rate(row)),
             row.flagged,
             report::fraction(p.flag_rate(row)),
+            row.caught,
+            report::fraction(p.catch_rate(row)),
         ));
     }
     out::line(&format!(
