@@ -79,9 +79,12 @@ enum Command {
     /// Each original is re-encoded, resized, cropped, letterboxed, rotated,
     /// flipped, tilted, re-toned, blurred, greyed, covered by a box and put
     /// in a screenshot (29 transforms; random choices fixed by --seed), and
-    /// each copy goes through the normal decode and hash path. --out DIR
-    /// receives report.md, report.json (the same bytes for the same seed
-    /// and inputs) and plots (recall and false positives, SVG and PNG).
+    /// each copy goes through the normal decode and hash path. Recall and
+    /// false positives are also measured with border trim (as scan
+    /// --border-trim matches), and recall is split by the original's
+    /// stability. --out DIR receives report.md, report.json (the same bytes
+    /// for the same seed and inputs) and plots (recall with and without
+    /// border trim, false positives; SVG and PNG).
     /// Exit status 0 when the evaluation ran, however poor the recall; 2
     /// when an input or a copy failed (listed and counted) or fewer than
     /// two originals could be used.

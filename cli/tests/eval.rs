@@ -49,6 +49,21 @@ fn recall(report: &Value, name: &str, curve: &str, t: usize) -> f64 {
         .unwrap()
 }
 
+fn counts(v: &Value) -> Vec<u64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_u64().unwrap())
+        .collect()
+}
+
+/// Every count of `more` is at least the count of `fewer` at the same
+/// threshold.
+fn dominates(more: &Value, fewer: &Value) -> bool {
+    let (more, fewer) = (counts(more), counts(fewer));
+    more.len() == fewer.len() && more.iter().zip(&fewer).all(|(m, f)| m >= f)
+}
+
 #[test]
 fn two_runs_give_the_same_json_and_every_file_is_written() {
     let base = scratch("determinism");
@@ -63,6 +78,8 @@ fn two_runs_give_the_same_json_and_every_file_is_written() {
         let stdout = String::from_utf8(out.stdout).unwrap();
         assert!(stdout.contains("originals/s"), "{stdout}");
         assert!(stdout.contains("jpeg-q90"), "{stdout}");
+        assert!(stdout.contains("dihedral + trim"), "{stdout}");
+        assert!(stdout.contains("stability as a predictor"), "{stdout}");
     }
     let json_a = std::fs::read(a.join("report.json")).unwrap();
     assert_eq!(json_a, std::fs::read(b.join("report.json")).unwrap());
@@ -70,6 +87,8 @@ fn two_runs_give_the_same_json_and_every_file_is_written() {
         "report.md",
         "recall.svg",
         "recall.png",
+        "recall-trim.svg",
+        "recall-trim.png",
         "false-positives.svg",
         "false-positives.png",
     ] {
@@ -87,6 +106,12 @@ fn two_runs_give_the_same_json_and_every_file_is_written() {
         "rule of three",
         "hashes/s",
         "--seed 7",
+        "## Border trim",
+        "Extra hashes: ",
+        "quality-gated, dihedral + trim",
+        "## Stability",
+        "| 32 (library) |",
+        "By the original's stability",
     ] {
         assert!(md.contains(text), "report.md lacks {text:?}");
     }
@@ -153,6 +178,68 @@ fn numbers_on_the_test_images_make_sense() {
         .unwrap();
     assert_eq!(waves["copies"]["flip-h"][1], 0);
 
+    // Border trim: letterboxed and screenshot copies are found inside
+    // their borders; trim never loses a match; the waves image's pad-20
+    // copy is out of reach without trim and matches with it.
+    for name in ["pad-10", "pad-20", "screenshot"] {
+        assert!(transform(&r, name)["content_regions_usable"].as_u64() >= Some(8));
+    }
+    for name in ["pad-20", "screenshot"] {
+        assert!(
+            recall(&r, name, "recall_trim", 31) >= recall(&r, name, "recall_dihedral", 31),
+            "{name}"
+        );
+        assert_eq!(recall(&r, name, "recall_dihedral", 31), 0.0, "{name}");
+        assert!(recall(&r, name, "recall_trim", 31) >= 0.75, "{name}");
+    }
+    let pad = &waves["copies"]["pad-20"];
+    assert!(pad[1].as_u64().unwrap() > 31, "{pad}");
+    assert!(pad[3].as_u64().unwrap() <= 31, "{pad}");
+    let mut extra = r["border_trim"]["originals_with_content_region"]
+        .as_u64()
+        .unwrap();
+    for t in r["transforms"].as_array().unwrap() {
+        for group in ["quality_gated", "stable", "unstable", "all"] {
+            assert!(
+                dominates(&t[group]["within_trim"], &t[group]["within_dihedral"]),
+                "{} {group}",
+                t["name"]
+            );
+        }
+        extra += t["content_regions"].as_u64().unwrap();
+    }
+    assert_eq!(r["border_trim"]["extra_hashes"], extra);
+
+    // Stability: flat-64x64.png and tiny-4x4.png have no hash (every bit
+    // weak) and are below the quality gate; the other eight are stable, so
+    // the split puts every quality-gated copy with the stable ones.
+    assert_eq!(corpus["unstable_originals"], 2);
+    for o in r["originals"].as_array().unwrap() {
+        let weak = o["weak_bits"].as_u64().unwrap();
+        assert_eq!(o["stable"], weak < 32, "{}", o["file"]);
+    }
+    let stability = &r["stability"];
+    assert_eq!(stability["unstable_weak_bits"], 32);
+    assert_eq!(stability["unstable_quality_gated_originals"], 0);
+    for t in r["transforms"].as_array().unwrap() {
+        let n = |g: &str| t[g]["n"].as_u64().unwrap();
+        assert_eq!(n("stable") + n("unstable"), n("quality_gated"));
+        assert_eq!(n("unstable"), 0);
+    }
+    let predictor = &stability["predictor"];
+    assert_eq!(predictor["transform"], "jpeg-q90");
+    assert_eq!(
+        (&predictor["originals"], &predictor["missed"]),
+        (&8.into(), &0.into())
+    );
+    let cutoffs: Vec<u64> = predictor["cutoffs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["cutoff"].as_u64().unwrap())
+        .collect();
+    assert_eq!(cutoffs, [8, 16, 24, 32, 48, 64]);
+
     // The four waves images (original, JPEG, mirrored, rotated) are the
     // same picture: six duplicate pairs, left out of the false positives.
     let fp = &r["false_positives"];
@@ -165,6 +252,13 @@ fn numbers_on_the_test_images_make_sense() {
             && d["b"].as_str().unwrap().contains("waves")));
     assert_eq!(fp["all"]["pairs"], 39);
     assert_eq!(fp["quality_gated"]["within_dihedral"][31], 0);
+    assert_eq!(fp["quality_gated"]["within_trim"][31], 0);
+    for group in ["quality_gated", "all"] {
+        assert!(dominates(
+            &fp[group]["within_trim"],
+            &fp[group]["within_dihedral"]
+        ));
+    }
     assert_eq!(fp["quality_gated"]["rule_of_three_rate"], 3.0 / 22.0);
     let _ = std::fs::remove_dir_all(&dir);
 }

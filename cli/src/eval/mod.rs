@@ -2,9 +2,12 @@
 //!
 //! Every original is decoded and hashed as `percept hash` does, then each
 //! transform ([`transforms::ALL`]) makes a copy that goes through the same
-//! decode (for JPEG copies) and hash path. [`metrics`] turns the distances
-//! into recall and false-positive curves; [`report`] and [`plot`] write
-//! them to the output folder.
+//! decode (for JPEG copies) and hash path. Every image, original or copy,
+//! is also looked at for uniform borders, and the picture inside them
+//! hashed, as `percept scan --border-trim` does. [`metrics`] turns the
+//! distances into recall and false-positive curves, with and without
+//! border trim, and measures how well the originals' stability predicts
+//! the misses; [`report`] and [`plot`] write them to the output folder.
 
 mod metrics;
 mod plot;
@@ -15,14 +18,14 @@ mod transforms;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use percept::hash::pdq::{self, Profile};
-use percept::input::{decode_bytes, DecodeOptions, InputError};
+use percept::hash::pdq::{self, Profile, Stability};
+use percept::input::{content_region, decode_bytes, DecodeOptions, InputError};
 use percept::{Hash256, PixelFormat, PixelView};
 
 use crate::out;
 use crate::walk::{expand, for_each_ordered, read, Entry, NOT_AN_IMAGE};
 use crate::EvalArgs;
-use metrics::{Original, Sample};
+use metrics::{Inner, Original, Sample};
 use rng::Rng;
 use transforms::{Output, ALL};
 
@@ -40,7 +43,12 @@ pub const TABLE_THRESHOLDS: [u32; 8] = [0, 8, 16, 24, 31, 40, 48, 63];
 /// Close pairs listed at most (report.json; report.md shows fewer).
 const CLOSE_PAIR_CAP: usize = 1000;
 
-/// An image's hashes as `percept hash` and `percept scan` compute them.
+/// The transform whose misses the stability predictor is judged on: the
+/// mildest edit, which a stable hash survives.
+pub const PREDICTOR_TRANSFORM: &str = "jpeg-q90";
+
+/// An image's hashes as `percept hash` and `percept scan --border-trim`
+/// compute them.
 #[derive(Clone, Copy, Debug)]
 struct Hashes {
     /// The single-hash function's result (what a list holds).
@@ -48,23 +56,39 @@ struct Hashes {
     /// The dihedral function's eight hashes (what a scan compares).
     dihedral: [Hash256; 8],
     quality: u8,
+    /// The stability of `own`.
+    stability: Stability,
+    /// The picture inside uniform borders, when there is one.
+    inner: Option<Inner>,
 }
 
-/// Hashes a view. The single-hash function and the dihedral function's
-/// first hash differ only for a 64x64 input (the reference copies such
-/// pixels instead of filtering them); only then is the single hash computed
-/// separately.
+/// Hashes a view, and the picture inside its uniform borders when
+/// [`content_region`] finds one. The single-hash function and the
+/// dihedral function's first hash differ only for a 64x64 input (the
+/// reference copies such pixels instead of filtering them); only then is
+/// the single hash computed separately.
 fn hash_view(view: &PixelView<'_>, profile: Profile) -> Hashes {
     let d = pdq::hash_dihedral(view, profile);
-    let own = if view.width() == 64 && view.height() == 64 {
-        pdq::hash(view, profile).hash
+    let (own, stability) = if view.width() == 64 && view.height() == 64 {
+        let single = pdq::hash(view, profile);
+        (single.hash, single.stability)
     } else {
-        d.hashes[0]
+        (d.hashes[0], d.stability.unwrap_or(Stability::NO_HASH))
     };
+    let inner = content_region(view).and_then(|region| {
+        let inner = pdq::hash_dihedral(&view.crop(region).ok()?, profile);
+        Some(Inner {
+            region,
+            dihedral: inner.hashes,
+            quality: inner.quality,
+        })
+    });
     Hashes {
         own,
         dihedral: d.hashes,
         quality: d.quality,
+        stability,
+        inner,
     }
 }
 
@@ -102,6 +126,8 @@ pub struct Run {
     pub skipped: Vec<String>,
     pub recall: Vec<metrics::Recall>,
     pub false_positives: metrics::FalsePositives,
+    /// Stability as a predictor of [`PREDICTOR_TRANSFORM`]'s misses.
+    pub predictor: metrics::Predictor,
 }
 
 impl Run {
@@ -115,6 +141,43 @@ impl Run {
             .filter(|o| o.original.quality < self.settings.min_quality)
             .count()
     }
+
+    fn gated(&self, o: &Evaluated) -> bool {
+        o.original.quality >= self.settings.min_quality
+    }
+
+    /// Originals that pass the quality gate.
+    pub fn gated_originals(&self) -> usize {
+        self.originals.iter().filter(|o| self.gated(o)).count()
+    }
+
+    /// Originals whose hash is unstable: all of them, and those that pass
+    /// the quality gate.
+    pub fn unstable_originals(&self) -> (usize, usize) {
+        let unstable = || {
+            self.originals
+                .iter()
+                .filter(|o| !o.original.stability.is_stable())
+        };
+        (
+            unstable().count(),
+            unstable().filter(|o| self.gated(o)).count(),
+        )
+    }
+
+    /// Originals with a picture inside uniform borders: all of them, and
+    /// those whose inner picture passes the quality gate.
+    pub fn originals_with_region(&self) -> (usize, usize) {
+        let with = || self.originals.iter().filter_map(|o| o.original.inner);
+        let min = self.settings.min_quality;
+        (with().count(), with().filter(|i| i.quality >= min).count())
+    }
+
+    /// Hashes border trim added: one per original or copy with a picture
+    /// inside uniform borders.
+    pub fn trim_hashes(&self) -> u64 {
+        self.originals_with_region().0 as u64 + self.recall.iter().map(|r| r.regions).sum::<u64>()
+    }
 }
 
 /// How long it took, for the terminal and report.md only (report.json
@@ -122,7 +185,8 @@ impl Run {
 pub struct Timing {
     pub elapsed: Duration,
     pub threads: usize,
-    /// Originals and copies hashed.
+    /// Originals and copies hashed (not counting the hashes of pictures
+    /// inside borders, [`Run::trim_hashes`]).
     pub hashed: u64,
 }
 
@@ -182,15 +246,25 @@ pub fn run(args: EvalArgs) -> ExitCode {
         return ExitCode::from(out::FAILED);
     }
 
+    let samples = |t: usize| -> Vec<Option<Sample>> {
+        originals
+            .iter()
+            .map(|o| o.copies[t].as_ref().ok().copied())
+            .collect()
+    };
     let recall = (0..ALL.len())
-        .map(|t| {
-            let samples: Vec<Option<Sample>> = originals
-                .iter()
-                .map(|o| o.copies[t].as_ref().ok().copied())
-                .collect();
-            metrics::recall(&samples, settings.min_quality)
-        })
+        .map(|t| metrics::recall(&samples(t), settings.min_quality))
         .collect();
+    let probe = ALL
+        .iter()
+        .position(|t| t.name == PREDICTOR_TRANSFORM)
+        .map_or_else(Vec::new, samples);
+    let predictor = metrics::predictor(
+        &probe,
+        settings.min_quality,
+        percept::index::DEFAULT_THRESHOLD,
+        &metrics::PREDICTOR_CUTOFFS,
+    );
     let pool: Vec<Original> = originals.iter().map(|o| o.original.clone()).collect();
     let false_positives = metrics::false_positives(
         &pool,
@@ -209,6 +283,7 @@ pub fn run(args: EvalArgs) -> ExitCode {
         skipped,
         recall,
         false_positives,
+        predictor,
     };
     let timing = Timing {
         elapsed: started.elapsed(),
@@ -293,15 +368,39 @@ fn summary(run: &Run, timing: &Timing, dir: &std::path::Path) {
         fp.pairs,
     ));
     if let Some(g) = gated {
+        let (without, with) = (g.dihedral.within[t as usize], g.trim.within[t as usize]);
         out::line(&format!(
-            "false positives at T={t} (quality-gated, {}): {} plain, {} dihedral",
+            "false positives at T={t} (quality-gated, {}): {} plain, {without} dihedral, {with} dihedral + trim (with/without trim: {})",
             out::count(g.plain.n as usize, "pair"),
             g.plain.within[t as usize],
-            g.dihedral.within[t as usize]
+            report::ratio(with, without),
+        ));
+    }
+    let (unstable, unstable_gated) = run.unstable_originals();
+    let (regions, _) = run.originals_with_region();
+    out::line(&format!(
+        "{} unstable (weak bits >= {}), {unstable_gated} of them quality-gated; {} with uniform borders; border trim hashed {} more",
+        out::count(unstable, "original"),
+        Stability::UNSTABLE_WEAK_BITS,
+        regions,
+        out::count(run.trim_hashes() as usize, "image"),
+    ));
+    let p = &run.predictor;
+    if let Some(row) = p.row(Stability::UNSTABLE_WEAK_BITS) {
+        out::line(&format!(
+            "stability as a predictor: the {PREDICTOR_TRANSFORM} copies of {} of {} quality-gated originals miss at T={}; weak bits >= {} flags {} originals (flag rate {}) and {} of the misses (catch rate {})",
+            p.missed,
+            p.originals,
+            p.threshold,
+            row.cutoff,
+            row.flagged,
+            report::fraction(p.flag_rate(row)),
+            row.caught,
+            report::fraction(p.catch_rate(row)),
         ));
     }
     out::line(&format!(
-        "recall at T={t}, quality-gated (copy hash / with dihedral matching):"
+        "recall at T={t}, quality-gated (copy hash / dihedral / dihedral + trim):"
     ));
     for (tr, r) in ALL.iter().zip(&run.recall) {
         let gated = r
@@ -311,10 +410,11 @@ fn summary(run: &Run, timing: &Timing, dir: &std::path::Path) {
             .map(|(_, c)| c);
         if let Some(c) = gated {
             out::line(&format!(
-                "  {:<20} {:>6} {:>6}  (n={})",
+                "  {:<20} {:>6} {:>6} {:>6}  (n={})",
                 tr.name,
                 report::fraction(c.plain.fraction(t)),
                 report::fraction(c.dihedral.fraction(t)),
+                report::fraction(c.trim.fraction(t)),
                 c.plain.n
             ));
         }
@@ -370,6 +470,8 @@ fn evaluate(entry: &Entry, options: &DecodeOptions, settings: Settings) -> Outco
         hash: hashes.own,
         dihedral: hashes.dihedral,
         quality: hashes.quality,
+        stability: hashes.stability,
+        inner: hashes.inner,
         digest,
     };
     let rgb = transforms::to_rgb(&view);
@@ -389,6 +491,8 @@ fn evaluate(entry: &Entry, options: &DecodeOptions, settings: Settings) -> Outco
                 &copy.own,
                 &copy.dihedral,
                 copy.quality,
+                copy.inner.as_ref(),
+                settings.min_quality,
             ))
         })
         .collect();
@@ -435,10 +539,37 @@ mod tests {
             let single = pdq::hash(&view, Profile::FullResolution);
             let got = hash_view(&view, Profile::FullResolution);
             assert_eq!(got.own, single.hash, "{w}x{h}");
+            assert_eq!(got.stability, single.stability, "{w}x{h}");
             assert_eq!(
                 got.dihedral,
                 pdq::hash_dihedral(&view, Profile::FullResolution).hashes
             );
+            assert_eq!(got.inner, None, "{w}x{h}");
         }
+    }
+
+    /// A picture between black bars: its inner hashes are those of the
+    /// picture alone; the whole image's are not.
+    #[test]
+    fn hash_view_hashes_the_picture_inside_borders() {
+        let (w, h, bar) = (160u32, 160u32, 30u32);
+        let picture: Vec<u8> = (0..w * (h - 2 * bar) * 3)
+            .map(|i| ((i / 3 % w) * 3 + (i / 3 / w) * 5 + i % 3 * 40) as u8)
+            .collect();
+        let mut framed = vec![0u8; (w * bar * 3) as usize];
+        framed.extend(&picture);
+        framed.extend(vec![0u8; (w * bar * 3) as usize]);
+        let view = PixelView::packed(&framed, w, h, PixelFormat::Rgb8).unwrap();
+        let got = hash_view(&view, Profile::FullResolution);
+        let inner = got.inner.expect("a region between the bars");
+        assert_eq!(
+            (inner.region.y, inner.region.height, inner.region.width),
+            (bar as usize, (h - 2 * bar) as usize, w as usize)
+        );
+        let alone = PixelView::packed(&picture, w, h - 2 * bar, PixelFormat::Rgb8).unwrap();
+        let expected = pdq::hash_dihedral(&alone, Profile::FullResolution);
+        assert_eq!(inner.dihedral, expected.hashes);
+        assert_eq!(inner.quality, expected.quality);
+        assert_ne!(got.dihedral, expected.hashes);
     }
 }

@@ -1,6 +1,7 @@
 //! The plots of `percept eval`, as SVG and PNG: recall against threshold
-//! for every transform (copy hash, and with dihedral matching), and the
-//! false-positive rate against threshold (log scale).
+//! for every transform (copy hash and dihedral matching; dihedral matching
+//! without and with border trim), and the false-positive rate against
+//! threshold (log scale).
 //!
 //! Fonts: no font is bundled. SVG text is written as text elements that
 //! the viewer renders, so the SVGs need no font here; text sizes for the
@@ -20,7 +21,7 @@ use plotters_backend::{
     BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind,
 };
 
-use super::metrics::{Curve, Group, PairGroup, MAX_THRESHOLD};
+use super::metrics::{Curve, Group, PairGroup, RecallCurves, MAX_THRESHOLD};
 use super::transforms::ALL;
 use super::Run;
 
@@ -263,32 +264,40 @@ fn default_threshold_mark(lo: f64, hi: f64) -> Line {
     }
 }
 
-fn gated(r: &super::metrics::Recall) -> Option<&super::metrics::RecallCurves> {
+fn gated(r: &super::metrics::Recall) -> Option<&RecallCurves> {
     r.groups
         .iter()
         .find(|(g, _)| *g == Group::QualityGated)
         .map(|(_, c)| c)
 }
 
+/// One panel of a recall plot: its caption and the curve it shows.
+type Panel = (&'static str, fn(&RecallCurves) -> &Curve);
+
+/// recall.svg: copy hash, then dihedral matching.
+const RECALL_PANELS: [Panel; 2] = [
+    ("Recall, copy hash against original hash", |c| &c.plain),
+    ("Recall with dihedral matching", |c| &c.dihedral),
+];
+
+/// recall-trim.svg: dihedral matching, then with border trim too.
+const RECALL_TRIM_PANELS: [Panel; 2] = [
+    ("Recall with dihedral matching", |c| &c.dihedral),
+    ("Recall with dihedral matching and border trim", |c| &c.trim),
+];
+
 fn draw_recall<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     run: &Run,
+    panels: &[Panel; 2],
 ) -> Drawn<DB::ErrorType> {
     root.fill(&WHITE)?;
     let (w, _) = root.dim_in_pixel();
     let (charts, legend) = root.split_horizontally(w - LEGEND_WIDTH);
     let mut lines_for_legend = Vec::new();
-    for (k, panel) in charts.split_evenly((1, 2)).iter().enumerate() {
-        let dihedral = k == 1;
+    for (panel, (caption, pick)) in charts.split_evenly((1, 2)).iter().zip(panels) {
         let mut chart = ChartBuilder::on(panel)
-            .caption(
-                if dihedral {
-                    "Recall with dihedral matching"
-                } else {
-                    "Recall, copy hash against original hash"
-                },
-                ("sans-serif", 20),
-            )
+            .caption(*caption, ("sans-serif", 20))
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(56)
@@ -304,7 +313,7 @@ fn draw_recall<DB: DrawingBackend>(
         let mut lines = vec![default_threshold_mark(0.0, 1.0)];
         for (i, (t, r)) in ALL.iter().zip(&run.recall).enumerate() {
             let Some(c) = gated(r) else { continue };
-            let curve: &Curve = if dihedral { &c.dihedral } else { &c.plain };
+            let curve = pick(c);
             lines.push(Line {
                 label: t.name.to_string(),
                 colour: colour(i),
@@ -332,14 +341,17 @@ fn draw_false_positives<DB: DrawingBackend>(
             PairGroup::All => "all pairs",
             PairGroup::QualityGated => "quality-gated",
         };
-        for (j, (label, curve)) in [("plain", &c.plain), ("dihedral", &c.dihedral)]
-            .into_iter()
-            .enumerate()
-        {
+        // With border trim: dashed in the dihedral curve's colour, so that
+        // where trim changes nothing the two lines coincide visibly.
+        for (j, dashed, (label, curve)) in [
+            (0, false, ("plain", &c.plain)),
+            (1, false, ("dihedral", &c.dihedral)),
+            (1, true, ("dihedral + trim", &c.trim)),
+        ] {
             lines.push(Line {
                 label: format!("{name}, {label}"),
                 colour: colour(2 * k + j),
-                dashed: false,
+                dashed,
                 points: points(&curve.fractions(), |v| v > 0.0),
             });
         }
@@ -437,18 +449,24 @@ where
     errors
 }
 
-/// Writes recall.{svg,png} and false-positives.{svg,png} into `dir`;
-/// returns the errors.
+/// Writes recall.{svg,png}, recall-trim.{svg,png} and
+/// false-positives.{svg,png} into `dir`; returns the errors.
 pub fn write_all(run: &Run, dir: &Path, font: &Font) -> Vec<String> {
     let text = matches!(font, Font::Loaded(_));
-    let mut errors = write_plot(
-        dir,
-        "recall",
-        (1600, 720),
-        text,
-        |a| draw_recall(a, run).map_err(|e| e.to_string()),
-        |a| draw_recall(a, run).map_err(|e| e.to_string()),
-    );
+    let mut errors = Vec::new();
+    for (stem, panels) in [
+        ("recall", &RECALL_PANELS),
+        ("recall-trim", &RECALL_TRIM_PANELS),
+    ] {
+        errors.extend(write_plot(
+            dir,
+            stem,
+            (1600, 720),
+            text,
+            |a| draw_recall(a, run, panels).map_err(|e| e.to_string()),
+            |a| draw_recall(a, run, panels).map_err(|e| e.to_string()),
+        ));
+    }
     errors.extend(write_plot(
         dir,
         "false-positives",

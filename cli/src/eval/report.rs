@@ -4,12 +4,13 @@
 
 use std::fmt::Write;
 
-use percept::hash::pdq::Profile;
+use percept::hash::pdq::{Profile, Stability};
+use percept::input::Region;
 use serde_json::{json, Map, Value};
 
-use super::metrics::{self, Curve, Group, PairGroup, MAX_THRESHOLD};
+use super::metrics::{self, Curve, Group, PairGroup, RecallCurves, MAX_THRESHOLD};
 use super::transforms::ALL;
-use super::{per_second, Run, Timing, TABLE_THRESHOLDS};
+use super::{per_second, Run, Timing, PREDICTOR_TRANSFORM, TABLE_THRESHOLDS};
 
 /// Items report.md lists at most per list (report.json has them all, up to
 /// the close-pair cap).
@@ -27,28 +28,75 @@ pub fn fraction(f: Option<f64>) -> String {
     f.map_or_else(|| "-".to_string(), |f| format!("{f:.3}"))
 }
 
+/// `a / b` with two decimals, `-` when `b` is 0.
+pub fn ratio(a: u64, b: u64) -> String {
+    if b > 0 {
+        format!("{:.2}", a as f64 / b as f64)
+    } else {
+        "-".to_string()
+    }
+}
+
 fn rates(c: &Curve) -> Value {
     c.fractions().into_iter().map(Value::from).collect()
 }
 
-fn recall_group(plain: &Curve, dihedral: &Curve) -> Value {
+fn recall_group(c: &RecallCurves) -> Value {
     json!({
-        "n": plain.n,
-        "within_plain": plain.within.to_vec(),
-        "within_dihedral": dihedral.within.to_vec(),
-        "recall_plain": rates(plain),
-        "recall_dihedral": rates(dihedral),
+        "n": c.plain.n,
+        "within_plain": c.plain.within.to_vec(),
+        "within_dihedral": c.dihedral.within.to_vec(),
+        "within_trim": c.trim.within.to_vec(),
+        "recall_plain": rates(&c.plain),
+        "recall_dihedral": rates(&c.dihedral),
+        "recall_trim": rates(&c.trim),
     })
 }
 
-fn pair_group(plain: &Curve, dihedral: &Curve) -> Value {
+fn pair_group(c: &metrics::PairCurves) -> Value {
     json!({
-        "pairs": plain.n,
-        "within_plain": plain.within.to_vec(),
-        "within_dihedral": dihedral.within.to_vec(),
-        "rate_plain": rates(plain),
-        "rate_dihedral": rates(dihedral),
-        "rule_of_three_rate": metrics::rule_of_three(plain.n),
+        "pairs": c.plain.n,
+        "within_plain": c.plain.within.to_vec(),
+        "within_dihedral": c.dihedral.within.to_vec(),
+        "within_trim": c.trim.within.to_vec(),
+        "rate_plain": rates(&c.plain),
+        "rate_dihedral": rates(&c.dihedral),
+        "rate_trim": rates(&c.trim),
+        "rule_of_three_rate": metrics::rule_of_three(c.plain.n),
+    })
+}
+
+fn region(r: Option<Region>) -> Value {
+    r.map_or(
+        Value::Null,
+        |r| json!({"x": r.x, "y": r.y, "width": r.width, "height": r.height}),
+    )
+}
+
+/// The stability block of report.json: the cut-off, the counts and the
+/// predictor.
+fn stability(run: &Run) -> Value {
+    let (unstable, unstable_gated) = run.unstable_originals();
+    let p = &run.predictor;
+    json!({
+        "weak_margin": (f64::from(Stability::WEAK_MARGIN) * 1000.0).round() / 1000.0,
+        "unstable_weak_bits": Stability::UNSTABLE_WEAK_BITS,
+        "unstable_originals": unstable,
+        "quality_gated_originals": run.gated_originals(),
+        "unstable_quality_gated_originals": unstable_gated,
+        "predictor": {
+            "transform": PREDICTOR_TRANSFORM,
+            "threshold": p.threshold,
+            "originals": p.originals,
+            "missed": p.missed,
+            "cutoffs": p.rows.iter().map(|r| json!({
+                "cutoff": r.cutoff,
+                "flagged": r.flagged,
+                "caught": r.caught,
+                "catch_rate": p.catch_rate(r),
+                "flag_rate": p.flag_rate(r),
+            })).collect::<Vec<_>>(),
+        },
     })
 }
 
@@ -67,12 +115,11 @@ pub fn json(run: &Run) -> String {
                 "failed": r.failed,
                 "excluded_low_quality_original": r.low_quality_original,
                 "excluded_low_quality_copy": r.low_quality_copy,
-                // Reserved for the split of recall by per-hash stability
-                // (metrics::Group); null until the library reports it.
-                "stability": Value::Null,
+                "content_regions": r.regions,
+                "content_regions_usable": r.regions_usable,
             });
             for (group, curves) in &r.groups {
-                v[group.key()] = recall_group(&curves.plain, &curves.dihedral);
+                v[group.key()] = recall_group(curves);
             }
             v
         })
@@ -88,10 +135,11 @@ pub fn json(run: &Run) -> String {
         "close_pairs_total": fp.close_total,
         "close_pairs": fp.close.iter().map(|c| json!({
             "a": names[c.a], "b": names[c.b], "plain": c.plain, "dihedral": c.dihedral,
+            "trim": c.trim,
         })).collect::<Vec<_>>(),
     });
     for (group, curves) in &fp.groups {
-        false_positives[group.key()] = pair_group(&curves.plain, &curves.dihedral);
+        false_positives[group.key()] = pair_group(curves);
     }
     let originals: Vec<Value> = run
         .originals
@@ -102,20 +150,27 @@ pub fn json(run: &Run) -> String {
             for (t, c) in ALL.iter().zip(&o.copies) {
                 match c {
                     Ok(s) => {
-                        copies.insert(t.name.into(), json!([s.plain, s.dihedral, s.copy_quality]));
+                        copies.insert(
+                            t.name.into(),
+                            json!([s.plain, s.dihedral, s.copy_quality, s.trim, s.inner_quality]),
+                        );
                     }
                     Err(e) => {
                         errors.insert(t.name.into(), e.clone().into());
                     }
                 }
             }
+            let inner = o.original.inner;
             json!({
                 "file": o.name,
                 "quality": o.original.quality,
                 "hash": o.original.hash.to_hex(),
+                "weak_bits": o.original.stability.weak_bits,
+                "stable": o.original.stability.is_stable(),
+                "content_region": region(inner.map(|i| i.region)),
+                "content_quality": inner.map(|i| i.quality),
                 "copies": copies,
                 "copy_errors": errors,
-                "stable": Value::Null,
             })
         })
         .collect();
@@ -137,10 +192,20 @@ pub fn json(run: &Run) -> String {
             "below_min_quality": run.low_quality_originals(),
             "copies_hashed": run.recall.iter().map(|r| r.hashed).sum::<u64>(),
             "copies_failed": run.copy_failures(),
+            "unstable_originals": run.unstable_originals().0,
+            "originals_with_content_region": run.originals_with_region().0,
             "failed": run.failed.iter().map(|(f, e, c)| json!({"file": f, "error": e, "class": c})).collect::<Vec<_>>(),
             "skipped_files": run.skipped,
         },
         "transforms": transforms,
+        "stability": stability(run),
+        "border_trim": {
+            "originals_with_content_region": run.originals_with_region().0,
+            "originals_content_usable": run.originals_with_region().1,
+            "copies_with_content_region": run.recall.iter().map(|r| r.regions).sum::<u64>(),
+            "copies_content_usable": run.recall.iter().map(|r| r.regions_usable).sum::<u64>(),
+            "extra_hashes": run.trim_hashes(),
+        },
         "false_positives": false_positives,
         "originals": originals,
     });
@@ -162,18 +227,175 @@ fn threshold_header(first: &str) -> String {
     h
 }
 
-fn recall_table(md: &mut String, run: &Run, group: Group, dihedral: bool) {
+/// Which of a group's recall curves a table shows.
+#[derive(Clone, Copy)]
+enum Matching {
+    Plain,
+    Dihedral,
+    Trim,
+}
+
+impl Matching {
+    fn curve(self, c: &RecallCurves) -> &Curve {
+        match self {
+            Matching::Plain => &c.plain,
+            Matching::Dihedral => &c.dihedral,
+            Matching::Trim => &c.trim,
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Matching::Plain => "Copy hash against original hash",
+            Matching::Dihedral => "With dihedral matching",
+            Matching::Trim => "With dihedral matching and border trim",
+        }
+    }
+}
+
+fn group_curves(r: &metrics::Recall, group: Group) -> Option<&RecallCurves> {
+    r.groups.iter().find(|(g, _)| *g == group).map(|(_, c)| c)
+}
+
+fn recall_table(md: &mut String, run: &Run, group: Group, matching: Matching) {
     md.push_str(&threshold_header("transform"));
     for (t, r) in ALL.iter().zip(&run.recall) {
-        let Some((_, c)) = r.groups.iter().find(|(g, _)| *g == group) else {
+        let Some(c) = group_curves(r, group) else {
             continue;
         };
-        let curve = if dihedral { &c.dihedral } else { &c.plain };
+        let curve = matching.curve(c);
         let _ = write!(md, "| {} | {} |", t.name, curve.n);
         for th in TABLE_THRESHOLDS {
             let _ = write!(md, " {} |", fraction(curve.fraction(th)));
         }
         md.push('\n');
+    }
+    md.push('\n');
+}
+
+/// Quality-gated recall at T = 31 split by the original's stability.
+fn stability_table(md: &mut String, run: &Run) {
+    let t = percept::index::DEFAULT_THRESHOLD;
+    let _ = writeln!(
+        md,
+        "### By the original's stability, quality-gated, T = {t}\n\n\
+         Stable: fewer than {w} weak bits; unstable: {w} or more (see \
+         Stability). Every threshold is in report.json (`stable`, \
+         `unstable`).\n\n\
+         | transform | stable n | dihedral | + trim | unstable n | dihedral | + trim |\n\
+         |---|--:|--:|--:|--:|--:|--:|",
+        w = Stability::UNSTABLE_WEAK_BITS
+    );
+    for (tr, r) in ALL.iter().zip(&run.recall) {
+        let _ = write!(md, "| {} |", tr.name);
+        for group in [Group::Stable, Group::Unstable] {
+            if let Some(c) = group_curves(r, group) {
+                let _ = write!(
+                    md,
+                    " {} | {} | {} |",
+                    c.dihedral.n,
+                    fraction(c.dihedral.fraction(t)),
+                    fraction(c.trim.fraction(t))
+                );
+            }
+        }
+        md.push('\n');
+    }
+    md.push('\n');
+}
+
+/// How often border trim found a picture inside borders, what it cost and
+/// what it changed at T = 31.
+fn border_trim_section(md: &mut String, run: &Run, timing: &Timing) {
+    let q = run.settings.min_quality;
+    let t = percept::index::DEFAULT_THRESHOLD;
+    let (with, usable) = run.originals_with_region();
+    let extra = run.trim_hashes();
+    let _ = writeln!(
+        md,
+        "## Border trim\n\n\
+         With border trim (`percept scan --border-trim`) an image with \
+         uniform borders (a letterbox, a pillarbox, a plain canvas around a \
+         screenshot of a picture) is also hashed inside them, and those \
+         eight hashes are matched too when their quality is at least {q}. \
+         Originals with such borders: {with} of {n} ({usable} with an inner \
+         picture of quality {q} or more). Extra hashes: {extra}, one per \
+         original or copy with borders, on top of the {hashed} images \
+         hashed ({share}); included in the throughput above.\n\n\
+         Recall is quality-gated. A region is found when the copy has \
+         uniform borders; usable when its quality is at least {q}.\n\n\
+         | transform | hashed | region found | rate | usable | recall T={t}, dihedral | + trim |\n\
+         |---|--:|--:|--:|--:|--:|--:|",
+        n = run.originals.len(),
+        hashed = timing.hashed,
+        share = match timing.hashed {
+            0 => "-".to_string(),
+            h => format!("{:.1} % more", 100.0 * extra as f64 / h as f64),
+        },
+    );
+    for (tr, r) in ALL.iter().zip(&run.recall) {
+        let gated = group_curves(r, Group::QualityGated);
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            tr.name,
+            r.hashed,
+            r.regions,
+            fraction((r.hashed > 0).then(|| r.regions as f64 / r.hashed as f64)),
+            r.regions_usable,
+            fraction(gated.and_then(|c| c.dihedral.fraction(t))),
+            fraction(gated.and_then(|c| c.trim.fraction(t))),
+        );
+    }
+    md.push('\n');
+}
+
+/// The unstable originals and the predictor table.
+fn stability_section(md: &mut String, run: &Run) {
+    let (unstable, unstable_gated) = run.unstable_originals();
+    let p = &run.predictor;
+    let _ = writeln!(
+        md,
+        "## Stability\n\n\
+         A hash bit is weak when its DCT value lies within {m} of the \
+         median, so that a small edit can flip it; a hash with {w} weak bits \
+         or more is unstable (`percept hash` reports `weak_bits` and \
+         `stable`). Unstable originals: {unstable} of {n}; {unstable_gated} of \
+         the {gated} that pass the quality gate.\n\n\
+         ### Stability as a predictor\n\n\
+         Of the {o} originals that pass the quality gate (and whose \
+         {PREDICTOR_TRANSFORM} copy was hashed), {missed} have a \
+         {PREDICTOR_TRANSFORM} copy that does not match at T = {t} with \
+         dihedral matching: the misses. A cut-off flags the originals with \
+         at least that many weak bits. Catch rate: the share of the misses \
+         flagged; flag rate: the share of the {o} originals flagged. The \
+         library's cut-off is {w}.\n\n\
+         | weak bits >= | flagged | flag rate | misses flagged | catch rate |\n\
+         |--:|--:|--:|--:|--:|",
+        m = Stability::WEAK_MARGIN,
+        w = Stability::UNSTABLE_WEAK_BITS,
+        n = run.originals.len(),
+        gated = run.gated_originals(),
+        o = p.originals,
+        missed = p.missed,
+        t = p.threshold,
+    );
+    for row in &p.rows {
+        let _ = writeln!(
+            md,
+            "| {}{} | {} | {} | {} of {} | {} |",
+            row.cutoff,
+            if row.cutoff == Stability::UNSTABLE_WEAK_BITS {
+                " (library)"
+            } else {
+                ""
+            },
+            row.flagged,
+            fraction(p.flag_rate(row)),
+            row.caught,
+            p.missed,
+            fraction(p.catch_rate(row)),
+        );
     }
     md.push('\n');
 }
@@ -219,7 +441,8 @@ pub fn markdown(run: &Run, timing: &Timing, command_line: &str, font_note: &str)
         "Throughput: {} originals and {} copies hashed in {:.2} s on {}: \
          {:.1} originals/s, {:.1} hashes/s (a hash: one decode where the copy \
          is a JPEG, one PDQ pass with its eight dihedral hashes; the \
-         transforms' own time included). Not in report.json, which is the \
+         transforms' own time, the search for uniform borders and the extra \
+         hashes of border trim included). Not in report.json, which is the \
          same from run to run.\n",
         run.originals.len(),
         copies_hashed,
@@ -242,6 +465,17 @@ pub fn markdown(run: &Run, timing: &Timing, command_line: &str, font_note: &str)
         ("transforms", ALL.len() as u64),
         ("copies made and hashed", copies_hashed),
         ("copies that failed", run.copy_failures()),
+        (
+            &format!(
+                "unstable originals ({} weak bits or more)",
+                Stability::UNSTABLE_WEAK_BITS
+            ) as &str,
+            run.unstable_originals().0 as u64,
+        ),
+        (
+            "originals with uniform borders (see Border trim)",
+            run.originals_with_region().0 as u64,
+        ),
         ("pairs of originals", fp.pairs),
         (
             "duplicate pairs (left out of false positives)",
@@ -258,29 +492,29 @@ pub fn markdown(run: &Run, timing: &Timing, command_line: &str, font_note: &str)
          within T bits of the original's hash. *Copy hash* compares the \
          copy's own hash with the original's (`percept compare`'s \
          \"as given\"); *dihedral* takes the closest of the copy's eight \
-         rotation and flip hashes, as `percept scan` does. n is the number \
-         of copies counted. Copies that could not be made or hashed are in \
+         rotation and flip hashes, as `percept scan` does; *dihedral and \
+         border trim* also the closest of the eight hashes of the picture \
+         inside the copy's uniform borders, when it has some and that \
+         picture's quality passes the gate, as `percept scan --border-trim` \
+         does (see Border trim). n is the number of copies counted. Copies that could not be made or hashed are in \
          no curve (see Transforms).\n\n",
     );
-    for group in Group::ALL {
-        for dihedral in [true, false] {
-            let _ = writeln!(
-                md,
-                "### {}, {}\n",
-                if dihedral {
-                    "With dihedral matching"
-                } else {
-                    "Copy hash against original hash"
-                },
-                group.title()
-            );
-            recall_table(&mut md, run, group, dihedral);
+    for group in [Group::QualityGated, Group::All] {
+        for matching in [Matching::Dihedral, Matching::Trim, Matching::Plain] {
+            let _ = writeln!(md, "### {}, {}\n", matching.title(), group.title());
+            recall_table(&mut md, run, group, matching);
+        }
+        if group == Group::QualityGated {
+            stability_table(&mut md, run);
         }
     }
     let _ = writeln!(
         md,
-        "![recall](recall.svg)\n\nPlots: recall.svg and recall.png (quality-gated recall \
-         for every transform), false-positives.svg and .png; {font_note}.\n\n\
+        "![recall](recall.svg)\n\n![recall with border trim](recall-trim.svg)\n\n\
+         Plots: recall.svg and recall.png (quality-gated recall for every \
+         transform: copy hash, dihedral), recall-trim.svg and .png (dihedral, \
+         dihedral and border trim), false-positives.svg and .png; \
+         {font_note}.\n\n\
          ## Transforms\n\n\
          Left out of the quality-gated recall: copies of originals below \
          quality {q}, and copies below quality {q} of originals that pass.\n\n\
@@ -301,6 +535,8 @@ pub fn markdown(run: &Run, timing: &Timing, command_line: &str, font_note: &str)
         );
     }
     md.push('\n');
+    border_trim_section(&mut md, run, timing);
+    stability_section(&mut md, run);
 
     let _ = writeln!(
         md,
@@ -308,16 +544,24 @@ pub fn markdown(run: &Run, timing: &Timing, command_line: &str, font_note: &str)
          Over every unordered pair of distinct originals: the number of \
          pairs within T, and the rate per pair. *Dihedral*: the closest of \
          either image's eight rotation and flip hashes to the other's hash. \
+         *Dihedral + trim*: also the closest of the eight hashes of either \
+         image's inner picture (when it has one that passes the quality \
+         gate) to the other's hash. \
          Duplicates are left out: byte-identical files, and pairs that both \
          pass the quality gate and are within {d} bits with dihedral \
          matching (unrelated hashes differ in about 128 bits, standard \
-         deviation 8, so {d} bits or fewer is the same picture). Below T = \
-         {d} the quality-gated counts are therefore 0 by construction.\n",
+         deviation 8, so {d} bits or fewer is the same picture; border trim \
+         does not make a duplicate). Below T = {d} the quality-gated plain \
+         and dihedral counts are therefore 0 by construction.\n",
         d = s.duplicate_distance
     );
     md.push_str(&threshold_header("pairs"));
     for (group, c) in &fp.groups {
-        for (label, curve) in [("plain", &c.plain), ("dihedral", &c.dihedral)] {
+        for (label, curve) in [
+            ("plain", &c.plain),
+            ("dihedral", &c.dihedral),
+            ("dihedral + trim", &c.trim),
+        ] {
             let name = match group {
                 PairGroup::All => "all",
                 PairGroup::QualityGated => "quality-gated",
@@ -330,6 +574,21 @@ pub fn markdown(run: &Run, timing: &Timing, command_line: &str, font_note: &str)
         }
     }
     md.push('\n');
+    let t = percept::index::DEFAULT_THRESHOLD as usize;
+    for (group, c) in &fp.groups {
+        let name = match group {
+            PairGroup::All => "all pairs",
+            PairGroup::QualityGated => "quality-gated pairs",
+        };
+        let _ = writeln!(
+            md,
+            "- Border trim at T = {t} ({name}): {} false positives against {} \
+             without (ratio {}).",
+            c.trim.within[t],
+            c.dihedral.within[t],
+            ratio(c.trim.within[t], c.dihedral.within[t])
+        );
+    }
     for (group, c) in &fp.groups {
         let n = c.plain.n;
         let name = match group {
@@ -378,18 +637,19 @@ pub fn markdown(run: &Run, timing: &Timing, command_line: &str, font_note: &str)
         md,
         "\n### Close pairs (counted as false positives; review them)\n\n\
          Pairs that are not duplicates but within {} bits with dihedral \
-         matching: {}.\n",
+         matching, or with border trim: {}.\n",
         percept::index::DEFAULT_THRESHOLD,
         fp.close_total
     );
     for c in fp.close.iter().take(MD_LIST_CAP) {
         let _ = writeln!(
             md,
-            "- `{}` and `{}`: distance {} ({} with dihedral matching), qualities {} and {}",
+            "- `{}` and `{}`: distance {} ({} with dihedral matching, {} with border trim), qualities {} and {}",
             names[c.a],
             names[c.b],
             c.plain,
             c.dihedral,
+            c.trim,
             run.originals[c.a].original.quality,
             run.originals[c.b].original.quality
         );
