@@ -244,11 +244,9 @@ pub fn run(args: ScanArgs) -> ExitCode {
 }
 
 fn scan_entry(scanner: &Scanner, entry: &Entry) -> Outcome {
-    let source = match entry {
-        Entry::Input(s) => s,
-        Entry::Unreadable(_, e) => {
-            return Outcome::Failed(InputError::Io(std::io::Error::new(e.kind(), e.to_string())))
-        }
+    let source = match entry.source() {
+        Ok(s) => s,
+        Err(e) => return Outcome::Failed(e),
     };
     // Every file is read whole: the exact-file digests are checked whatever
     // the content; only then does an unrecognised file found in a folder

@@ -42,6 +42,17 @@ impl Entry {
             Entry::Unreadable(p, _) => p.display().to_string(),
         }
     }
+
+    /// The input to read, or the error that kept it from being listed
+    /// (as the read error every command reports for it).
+    pub fn source(&self) -> Result<&Source, InputError> {
+        match self {
+            Entry::Input(s) => Ok(s),
+            Entry::Unreadable(_, e) => {
+                Err(InputError::Io(std::io::Error::new(e.kind(), e.to_string())))
+            }
+        }
+    }
 }
 
 /// Files named directly come back as they are (`-` is standard input);

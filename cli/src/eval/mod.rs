@@ -447,11 +447,9 @@ fn command_line() -> String {
 }
 
 fn evaluate(entry: &Entry, options: &DecodeOptions, settings: Settings) -> Outcome {
-    let source = match entry {
-        Entry::Input(s) => s,
-        Entry::Unreadable(_, e) => {
-            return Outcome::Failed(InputError::Io(std::io::Error::new(e.kind(), e.to_string())))
-        }
+    let source = match entry.source() {
+        Ok(s) => s,
+        Err(e) => return Outcome::Failed(e),
     };
     let bytes = match read(source, options.limits.max_input_bytes, true) {
         Ok(Some(b)) => b,
