@@ -206,16 +206,31 @@ impl Group {
     }
 }
 
-/// The three curves of one group of copies.
+/// One group's curves, one per way of comparing two images' hashes:
+///
+/// - `plain`: one hash against the other (a copy's own hash against its
+///   original's; `a`'s against `b`'s for a pair);
+/// - `dihedral`: the closest of one image's eight dihedral hashes to the
+///   other's hash (the copy's to the original's; for a pair, in either
+///   direction, whichever is smaller: either image can be the listed one);
+/// - `trim`: the smaller of `dihedral` and the closest of the inner
+///   picture's dihedral hashes ([`Sample::trim`]; for a pair, in either
+///   direction), counted only when the inner picture passes the quality gate.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RecallCurves {
-    /// Copy hash against original hash.
+pub struct Curves {
+    /// One hash against the other.
     pub plain: Curve,
-    /// Closest dihedral hash of the copy against the original hash.
+    /// With dihedral matching.
     pub dihedral: Curve,
-    /// With border trim ([`Sample::trim`]).
+    /// With dihedral matching and border trim.
     pub trim: Curve,
 }
+
+/// The recall curves of one group of copies.
+pub type RecallCurves = Curves;
+
+/// The false-positive curves of one group of pairs of originals.
+pub type PairCurves = Curves;
 
 /// Recall of one transform over the corpus.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -390,21 +405,6 @@ pub struct ClosePair {
     pub plain: u32,
     pub dihedral: u32,
     pub trim: u32,
-}
-
-/// The pair curves of one group of originals.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PairCurves {
-    /// `a`'s hash against `b`'s.
-    pub plain: Curve,
-    /// The closest of `a`'s dihedral hashes to `b`'s hash, or of `b`'s to
-    /// `a`'s, whichever is smaller (either image can be the one on the
-    /// list).
-    pub dihedral: Curve,
-    /// With border trim: the smaller of `dihedral` and, in either
-    /// direction, the closest of one image's inner-picture hashes to the
-    /// other's hash (when the inner picture passes the quality gate).
-    pub trim: Curve,
 }
 
 /// False positives between distinct originals.

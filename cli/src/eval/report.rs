@@ -41,29 +41,36 @@ fn rates(c: &Curve) -> Value {
     c.fractions().into_iter().map(Value::from).collect()
 }
 
+/// A group's three curves: counts within each threshold and their rates,
+/// keyed `within_*` and `{rate}_*`, and the group's size under `size`.
+fn curves(c: &metrics::Curves, size: &str, rate: &str) -> Value {
+    let mut object = serde_json::Map::new();
+    object.insert(size.into(), c.plain.n.into());
+    for (name, curve) in [
+        ("plain", &c.plain),
+        ("dihedral", &c.dihedral),
+        ("trim", &c.trim),
+    ] {
+        object.insert(format!("within_{name}"), curve.within.to_vec().into());
+    }
+    for (name, curve) in [
+        ("plain", &c.plain),
+        ("dihedral", &c.dihedral),
+        ("trim", &c.trim),
+    ] {
+        object.insert(format!("{rate}_{name}"), rates(curve));
+    }
+    Value::Object(object)
+}
+
 fn recall_group(c: &RecallCurves) -> Value {
-    json!({
-        "n": c.plain.n,
-        "within_plain": c.plain.within.to_vec(),
-        "within_dihedral": c.dihedral.within.to_vec(),
-        "within_trim": c.trim.within.to_vec(),
-        "recall_plain": rates(&c.plain),
-        "recall_dihedral": rates(&c.dihedral),
-        "recall_trim": rates(&c.trim),
-    })
+    curves(c, "n", "recall")
 }
 
 fn pair_group(c: &metrics::PairCurves) -> Value {
-    json!({
-        "pairs": c.plain.n,
-        "within_plain": c.plain.within.to_vec(),
-        "within_dihedral": c.dihedral.within.to_vec(),
-        "within_trim": c.trim.within.to_vec(),
-        "rate_plain": rates(&c.plain),
-        "rate_dihedral": rates(&c.dihedral),
-        "rate_trim": rates(&c.trim),
-        "rule_of_three_rate": metrics::rule_of_three(c.plain.n),
-    })
+    let mut object = curves(c, "pairs", "rate");
+    object["rule_of_three_rate"] = metrics::rule_of_three(c.plain.n).into();
+    object
 }
 
 fn region(r: Option<Region>) -> Value {
