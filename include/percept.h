@@ -104,7 +104,7 @@
  * a function or a status code does not change it. An app checks at start-up
  * that `percept_abi_version() == PERCEPT_ABI_VERSION`.
  */
-#define PERCEPT_ABI_VERSION 2
+#define PERCEPT_ABI_VERSION 3
 
 /**
  * Size of a buffer that always holds the last error message and its NUL
@@ -121,6 +121,21 @@
  * Bytes a buffer needs for a hash's hex form and its NUL.
  */
 #define PERCEPT_HASH_HEX_SIZE 65
+
+/**
+ * At this many weak bits or more a hash is unstable (`stable` is 0): a
+ * re-encoded copy of the image is likely to land beyond the match
+ * threshold, so a no-match says little. See docs/matching-quality.md.
+ */
+#define PERCEPT_UNSTABLE_WEAK_BITS 32
+
+/**
+ * `weak_bits` of a hash whose stability is not known (a hash computed
+ * elsewhere). Pass it in `percept_pdq_hash.weak_bits` and
+ * `percept_pdq_dihedral.weak_bits` for such hashes: 0 would claim a
+ * perfectly stable hash.
+ */
+#define PERCEPT_WEAK_BITS_UNKNOWN UINT32_MAX
 
 /**
  * An opened list with its matching options. Opaque: made by
@@ -240,6 +255,17 @@ typedef struct percept_options {
      * silently ignored), is `PERCEPT_STATUS_INVALID_ARGUMENT`.
      */
     uint8_t trusted_public_key[32];
+    /**
+     * 1: when an image has uniform borders (letterbox, pillarbox, a plain
+     * canvas around a picture, as in screenshots), a matcher also hashes
+     * the picture inside them and matches those eight hashes too; the
+     * result reports the region (`has_content_region`) and which hashes
+     * matched (`best_trimmed`). The whole image's hashes are unchanged.
+     * 0: the whole image only. Default: see docs/matching-quality.md
+     * (recall, false positives and cost measured on real photos).
+     * Read by the matcher functions that hash pixels or encoded images.
+     */
+    uint32_t border_trim;
 } percept_options;
 
 /**
@@ -251,7 +277,7 @@ typedef struct percept_options {
 typedef uint32_t percept_pixel_format;
 
 /**
- * A PDQ hash and its quality.
+ * A PDQ hash, its quality and its stability.
  */
 typedef struct percept_pdq_hash {
     struct percept_hash hash;
@@ -261,6 +287,21 @@ typedef struct percept_pdq_hash {
      * with quality 0.
      */
     uint32_t quality;
+    /**
+     * How many of the 256 DCT values the bits come from lie within 0.3 of
+     * their median, 0..=256 (256 for an image too small to hash): such
+     * bits are set by rounding noise and flip in re-encoded copies.
+     * Computed without changing a bit of the hash or its quality. Reported
+     * only: it never changes a verdict. As input (to
+     * `percept_matcher_match_hash`), `PERCEPT_WEAK_BITS_UNKNOWN` for a
+     * hash computed elsewhere.
+     */
+    uint32_t weak_bits;
+    /**
+     * 1 when `weak_bits` < `PERCEPT_UNSTABLE_WEAK_BITS`, else 0. Written
+     * by percept; ignored as input.
+     */
+    uint32_t stable;
 } percept_pdq_hash;
 
 /**
@@ -275,6 +316,14 @@ typedef struct percept_pdq_dihedral {
      * 0..=100, as in `percept_pdq_hash`.
      */
     uint32_t quality;
+    /**
+     * As in `percept_pdq_hash` (the same for all eight hashes).
+     */
+    uint32_t weak_bits;
+    /**
+     * As in `percept_pdq_hash`.
+     */
+    uint32_t stable;
 } percept_pdq_dihedral;
 
 /**
@@ -374,6 +423,53 @@ typedef struct percept_match_result {
      * (valid when `match_count` > 0, else 0).
      */
     percept_dihedral best_variant;
+    /**
+     * 1 when the closest entry was found from the picture inside the
+     * image's uniform borders (`border_trim`), not the whole image
+     * (valid when `match_count` > 0, else 0).
+     */
+    uint32_t best_trimmed;
+    /**
+     * The image hash's weak bits, as in `percept_pdq_hash` (0..=256), or
+     * `PERCEPT_WEAK_BITS_UNKNOWN` when nothing was hashed (`exact_file`
+     * is 1) or the hash passed in did not say.
+     */
+    uint32_t weak_bits;
+    /**
+     * 1 when the hash is stable (`weak_bits` <
+     * `PERCEPT_UNSTABLE_WEAK_BITS`), 0 when unstable or unknown. An
+     * unstable hash's re-encoded copies often fail to match, so a no-match
+     * says less; the verdict is not changed.
+     */
+    uint32_t stable;
+    /**
+     * 1 when `border_trim` found uniform borders around a picture and
+     * matched that picture's hashes too; the `content_*` fields are then
+     * valid (else 0).
+     */
+    uint32_t has_content_region;
+    /**
+     * Left edge of the picture inside the borders, in pixels.
+     */
+    uint32_t content_x;
+    /**
+     * Top edge of the picture inside the borders, in pixels.
+     */
+    uint32_t content_y;
+    /**
+     * Width of the picture inside the borders, in pixels.
+     */
+    uint32_t content_width;
+    /**
+     * Height of the picture inside the borders, in pixels.
+     */
+    uint32_t content_height;
+    /**
+     * PDQ quality of the picture inside the borders, 0..=100 (its hashes
+     * are matched only when this passes `min_quality`), or -1 when
+     * `has_content_region` is 0.
+     */
+    int32_t content_quality;
 } percept_match_result;
 
 /**
@@ -811,7 +907,9 @@ percept_status percept_matcher_verify_checksum(const struct percept_matcher *mat
  * `min_quality` it is `PERCEPT_VERDICT_UNRELIABLE`; otherwise every list
  * entry within the threshold of `hash->hash` is a match. `quality` above
  * 100 is `PERCEPT_STATUS_INVALID_ARGUMENT`; pass 100 for a hash whose
- * quality is unknown. `out_result` receives the answer.
+ * quality is unknown. `hash->weak_bits` is reported back in the result
+ * (`PERCEPT_WEAK_BITS_UNKNOWN`, or any value above 256, as unknown);
+ * `hash->stable` is ignored. `out_result` receives the answer.
  */
 percept_status percept_matcher_match_hash(const struct percept_matcher *matcher,
                                           const struct percept_pdq_hash *hash,
@@ -820,7 +918,8 @@ percept_status percept_matcher_match_hash(const struct percept_matcher *matcher,
 /**
  * The verdict for an image's eight dihedral hashes (from
  * `percept_pdq_dihedral_pixels` or `_encoded`): a rotated or mirrored copy
- * of a listed image matches too. `out_result` receives the answer.
+ * of a listed image matches too. `hashes->weak_bits` and `stable` as in
+ * `percept_matcher_match_hash`. `out_result` receives the answer.
  */
 percept_status percept_matcher_match_dihedral(const struct percept_matcher *matcher,
                                               const struct percept_pdq_dihedral *hashes,
@@ -828,7 +927,8 @@ percept_status percept_matcher_match_dihedral(const struct percept_matcher *matc
 
 /**
  * Hashes pixels the caller holds (all eight rotations/flips, with the
- * matcher's profile) and matches them. Pixel arguments as in
+ * matcher's profile) and matches them, with the picture inside uniform
+ * borders too when the matcher's `border_trim` is 1. Pixel arguments as in
  * `percept_pdq_hash_pixels`. `out_result` receives the answer.
  */
 percept_status percept_matcher_match_pixels(const struct percept_matcher *matcher,
@@ -844,7 +944,8 @@ percept_status percept_matcher_match_pixels(const struct percept_matcher *matche
  * Matches an encoded image: first its bytes' BLAKE3 digest against the
  * list's exact-file digests (a listed file matches without being
  * decoded), then it is decoded within the matcher's limits, hashed (all
- * eight rotations/flips) and matched. `bytes`: `len` readable bytes.
+ * eight rotations/flips; with `border_trim`, the picture inside uniform
+ * borders too) and matched. `bytes`: `len` readable bytes.
  * `out_result` receives the answer. Decoding failures are reported as in
  * `percept_pdq_hash_encoded`.
  */

@@ -10,7 +10,9 @@
   wrapper's sources (not its tests) contain nothing that traps: no
   precondition/assert/fatalError, no force unwrap, try! or as!.
 - Kotlin: every header function is declared in the JNA interface with the
-  same arity, and nothing else is; the Verdict and Dihedral enums list the
+  same arity, and nothing else is; every header struct but percept_hash
+  (passed as 32 bytes) has a JNA Structure whose FieldOrder and fields are
+  the header's fields in the header's order (JNA lays memory out from them); the Verdict and Dihedral enums list the
   header's PERCEPT_VERDICT_* / PERCEPT_DIHEDRAL_* names in value order (the
   bindings map C values to them by ordinal).
 - ABI: the PERCEPT_ABI_VERSION each wrapper expects (Swift's
@@ -103,6 +105,15 @@ def parse_header():
     types |= set(re.findall(r"\bstruct\s+(percept_\w+)", text))
     statuses = {k: v for k, v in defines.items() if k.startswith("PERCEPT_STATUS_")}
     return functions, defines, types, statuses
+
+
+def parse_structs():
+    """The header's structs as {name: [field names in order]}."""
+    text = strip_c_comments(HEADER.read_text())
+    structs = {}
+    for m in re.finditer(r"typedef\s+struct\s+(percept_\w+)\s*\{(.*?)\}\s*\1\s*;", text, re.S):
+        structs[m.group(1)] = re.findall(r"(\w+)\s*(?:\[[^\]]*\])?\s*;", m.group(2))
+    return structs
 
 
 def group(defines, prefix):
@@ -280,6 +291,45 @@ def check_kotlin(functions, defines, statuses, problems):
     check_kotlin_enum(api, "Dihedral", group(defines, "PERCEPT_DIHEDRAL_"), "PERCEPT_DIHEDRAL_", problems)
 
 
+# The JNA Structure that mirrors each header struct (Native.kt).
+KOTLIN_STRUCTS = {
+    "percept_pdq_hash": "PdqHashStruct",
+    "percept_pdq_dihedral": "PdqDihedralStruct",
+    "percept_options": "OptionsStruct",
+    "percept_list_info": "ListInfoStruct",
+    "percept_match_result": "MatchResultStruct",
+}
+
+
+def check_kotlin_structs(structs, problems):
+    native = strip_line_comments((KOTLIN / "Native.kt").read_text())
+    classes = {}
+    for m in re.finditer(
+        r"@Structure\.FieldOrder\((.*?)\)\s*internal\s+class\s+(\w+)\s*:\s*Structure\(\)\s*\{(.*?)\n\}",
+        native,
+        re.S,
+    ):
+        order = re.findall(r'"(\w+)"', m.group(1))
+        fields = re.findall(r"@JvmField\s+var\s+(\w+)", m.group(3))
+        classes[m.group(2)] = (order, fields)
+    if len(structs) < 5:
+        problems.append(f"header parse found only {len(structs)} structs")
+    for struct, fields in sorted(structs.items()):
+        if struct == "percept_hash":
+            continue
+        kt = KOTLIN_STRUCTS.get(struct)
+        if kt is None:
+            problems.append(f"kotlin: no JNA Structure is named for {struct} (KOTLIN_STRUCTS)")
+        elif kt not in classes:
+            problems.append(f"kotlin: Native.kt has no Structure {kt} with a FieldOrder ({struct})")
+        else:
+            order, declared = classes[kt]
+            if order != fields:
+                problems.append(f"kotlin: {kt} FieldOrder {order}, the header's {struct} has {fields}")
+            if declared != fields:
+                problems.append(f"kotlin: {kt} declares fields {declared}, the header's {struct} has {fields}")
+
+
 def check_c_output(path, statuses, problems):
     text = pathlib.Path(path).read_text()
     m = re.search(r"^statuses produced:(.*)$", text, re.M)
@@ -303,6 +353,7 @@ def main():
     check_swift_module(problems)
     swift_called = check_swift(functions, defines, types, statuses, problems)
     check_kotlin(functions, defines, statuses, problems)
+    check_kotlin_structs(parse_structs(), problems)
     abi = check_abi(defines, problems)
     if args.c_test_output:
         check_c_output(args.c_test_output, statuses, problems)

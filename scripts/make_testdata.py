@@ -40,6 +40,8 @@ import numpy as np
 from PIL import Image
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "testdata", "images")
+# Images for border trim, kept apart from the sample folder the README scans.
+TRIM = os.path.join(os.path.dirname(__file__), "..", "testdata", "trim")
 
 
 def smooth(h, w, seed, noise=6.0):
@@ -78,6 +80,12 @@ def main():
     Image.fromarray(smooth(200, 200, 6)).save(os.path.join(OUT, "unrelated-200x200.jpg"), quality=80)
     Image.fromarray(np.full((64, 64, 3), 128, np.uint8)).save(os.path.join(OUT, "flat-64x64.png"))
     Image.fromarray(smooth(4, 4, 4)).save(os.path.join(OUT, "tiny-4x4.png"))
+    # The listed picture letterboxed (black bars above and below): only
+    # border trim matches it.
+    os.makedirs(TRIM, exist_ok=True)
+    boxed = np.zeros((400, 320, 3), np.uint8)
+    boxed[80:320] = a
+    Image.fromarray(boxed).save(os.path.join(TRIM, "waves-320x240-letterboxed.png"), optimize=True)
 
 
 if __name__ == "__main__":

@@ -63,7 +63,9 @@ pub struct ScanOptions {
     /// a plain canvas around a screenshot of it: see
     /// [`content_region`]) and match that hash too, for images and pixels
     /// (not for [`Scanner::scan_hashes`] and [`Scanner::scan_hash`], which
-    /// have no pixels).
+    /// have no pixels). On by default: on real photos it recovers 93-94 %
+    /// of letterboxed and screenshotted copies (none match without it) and
+    /// added no false positive (docs/matching-quality.md).
     pub border_trim: bool,
 }
 
@@ -96,7 +98,7 @@ impl Default for ScanOptions {
             min_quality: DEFAULT_MIN_QUALITY,
             profile: Profile::FullResolution,
             decode: DecodeOptions::default(),
-            border_trim: false,
+            border_trim: true,
         }
     }
 }

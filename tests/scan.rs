@@ -177,10 +177,11 @@ fn on_canvas(name: &str, w: usize, h: usize, x: usize, y: usize, fill: [u8; 3]) 
 
 #[test]
 fn border_trim_matches_letterboxed_and_canvas_copies() {
-    let plain = scanner_for(&["waves-320x240.png"], &[], ScanOptions::default());
+    assert!(ScanOptions::default().border_trim, "on by default");
     let mut options = ScanOptions::default();
-    options.border_trim = true;
-    let trimming = scanner_for(&["waves-320x240.png"], &[], options);
+    options.border_trim = false;
+    let plain = scanner_for(&["waves-320x240.png"], &[], options);
+    let trimming = scanner_for(&["waves-320x240.png"], &[], ScanOptions::default());
     let cases = [
         // Letterbox: black bars above and below.
         (320, 400, 0, 80, [0, 0, 0]),

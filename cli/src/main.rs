@@ -299,12 +299,16 @@ struct ScanArgs {
     #[arg(long, value_name = "MIN_SIDE", num_args = 0..=1, require_equals = true)]
     fast_decode: Option<Option<u32>>,
     /// Also match the picture inside uniform borders (a letterbox,
-    /// pillarbox, or the plain canvas of a screenshot), hashed on its own;
-    /// text output says "inside borders" for such matches, JSON records
-    /// carry `content_region`, `content_quality` and a `trimmed` flag per
-    /// match. Lists need nothing new: the reference's hashes match.
-    #[arg(long)]
+    /// pillarbox, or the plain canvas of a screenshot), hashed on its own
+    /// (the default); text output says "inside borders" for such matches,
+    /// JSON records carry `content_region`, `content_quality` and a
+    /// `trimmed` flag per match. Lists need nothing new: the reference's
+    /// hashes match.
+    #[arg(long, overrides_with = "no_border_trim")]
     border_trim: bool,
+    /// Match the whole image only, not the picture inside its borders.
+    #[arg(long, overrides_with = "border_trim")]
+    no_border_trim: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

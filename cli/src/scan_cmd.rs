@@ -72,7 +72,9 @@ pub fn run(args: ScanArgs) -> ExitCode {
     options.min_quality = args.min_quality;
     options.profile = crate::profile(args.profile);
     options.decode.jpeg_scaling = crate::jpeg_scaling(args.fast_decode);
-    options.border_trim = args.border_trim;
+    // `overrides_with` leaves at most one of the two set: the last given.
+    let border_trim = args.border_trim || !args.no_border_trim;
+    options.border_trim = border_trim;
     crate::warn_high_threshold(args.threshold);
     let list_version = list.info().list_version;
     let scanner = match Scanner::new(list, options) {
@@ -85,7 +87,7 @@ pub fn run(args: ScanArgs) -> ExitCode {
     let format = args.format;
     if format == ScanFormat::Csv {
         out::line(
-            "file,verdict,distance,variant,id,label,quality,exact_file,error,weak_bits,stable",
+            "file,verdict,distance,variant,id,label,quality,exact_file,error,weak_bits,stable,trimmed",
         );
     }
     let mut summary = Summary::default();
@@ -106,7 +108,8 @@ pub fn run(args: ScanArgs) -> ExitCode {
                     &r,
                     format,
                     args.fast_decode.is_some(),
-                    args.border_trim,
+                    // Hashes have no pixels to trim.
+                    border_trim && args.hashes.is_none(),
                 ))
             }
             Outcome::Failed(e) => {
@@ -115,7 +118,7 @@ pub fn run(args: ScanArgs) -> ExitCode {
                 match format {
                     ScanFormat::Text => None,
                     ScanFormat::Csv => Some(format!(
-                        "{},error,,,,,,,{},,",
+                        "{},error,,,,,,,{},,,",
                         out::csv_field(name),
                         out::csv_field(&e.to_string())
                     )),
@@ -132,7 +135,7 @@ pub fn run(args: ScanArgs) -> ExitCode {
                         verbose.then(|| format!("{:<10}  {name}  ({why})", "skipped"))
                     }
                     ScanFormat::Csv => {
-                        Some(format!("{},skipped,,,,,,,{why},,", out::csv_field(name)))
+                        Some(format!("{},skipped,,,,,,,{why},,,", out::csv_field(name)))
                     }
                     ScanFormat::Json => Some(
                         serde_json::json!({"file": name, "verdict": "skipped", "skipped": why})
@@ -217,7 +220,7 @@ pub fn run(args: ScanArgs) -> ExitCode {
     match format {
         ScanFormat::Text => out::line(&text),
         ScanFormat::Csv => out::line(&format!(
-            ",summary,,,,,,,files={total} match={} no-match={} unreliable={} errors={} skipped={} unstable={} list_version={list_version} exit={},,",
+            ",summary,,,,,,,files={total} match={} no-match={} unreliable={} errors={} skipped={} unstable={} list_version={list_version} exit={},,,",
             summary.matched,
             summary.no_match,
             summary.unreliable,
@@ -337,7 +340,7 @@ fn format_result(
             )
         }
         ScanFormat::Csv => format!(
-            "{},{},{},{},{},{},{},{},,{},{}",
+            "{},{},{},{},{},{},{},{},,{},{},{}",
             out::csv_field(name),
             r.verdict.as_str(),
             best.map(|m| m.distance.to_string()).unwrap_or_default(),
@@ -352,6 +355,7 @@ fn format_result(
             r.stability
                 .map(|s| s.is_stable().to_string())
                 .unwrap_or_default(),
+            best.map(|m| m.trimmed.to_string()).unwrap_or_default(),
         ),
         ScanFormat::Json => {
             let matches: Vec<serde_json::Value> = r

@@ -453,10 +453,17 @@ fn border_trim_flag_matches_a_letterboxed_copy() {
             .output()
             .unwrap()
     };
-    let without = scan(&[]);
+    let without = scan(&["--no-border-trim"]);
     assert_eq!(without.status.code(), Some(0), "no match without trimming");
-    let with = scan(&["--border-trim"]);
-    assert_eq!(with.status.code(), Some(1), "a match with trimming");
+    // On by default; the last of the two flags wins.
+    for flags in [
+        &[][..],
+        &["--border-trim"],
+        &["--border-trim", "--no-border-trim", "--border-trim"],
+    ] {
+        assert_eq!(scan(flags).status.code(), Some(1), "a match with {flags:?}");
+    }
+    let with = scan(&[]);
     let record: serde_json::Value =
         serde_json::from_str(stdout_lines(&with).first().unwrap()).unwrap();
     assert_eq!(record["verdict"], "match");

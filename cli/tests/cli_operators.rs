@@ -166,10 +166,10 @@ fn scan_json_and_csv_carry_every_input_and_a_summary() {
     let lines: Vec<String> = text(&out.stdout).lines().map(str::to_string).collect();
     assert_eq!(
         lines[0],
-        "file,verdict,distance,variant,id,label,quality,exact_file,error,weak_bits,stable"
+        "file,verdict,distance,variant,id,label,quality,exact_file,error,weak_bits,stable,trimmed"
     );
     assert_eq!(lines.len(), 1 + 5 + 1);
-    // Every row has the header's 11 columns (commas inside quotes do not
+    // Every row has the header's 12 columns (commas inside quotes do not
     // separate).
     let columns = |line: &str| {
         let mut quoted = false;
@@ -184,13 +184,13 @@ fn scan_json_and_csv_carry_every_input_and_a_summary() {
             .count()
     };
     for line in &lines {
-        assert_eq!(columns(line), 11, "{line}");
+        assert_eq!(columns(line), 12, "{line}");
     }
     let a = lines.iter().find(|l| l.contains("a.png")).unwrap();
     assert!(a.contains(",match,0,rot270,0,"), "{a}");
     // The photo-like test image has a stable hash: few weak bits.
     let weak: u16 = a.split(',').nth(9).unwrap().parse().unwrap();
-    assert!(weak < 32 && a.ends_with(",true"), "{a}");
+    assert!(weak < 32 && a.ends_with(",true,false"), "{a}");
     assert!(lines.iter().any(|l| l.contains("notes.txt,skipped,")));
     assert!(lines.iter().any(|l| l.contains("photo.heic,error,")));
     assert!(lines.last().unwrap().starts_with(",summary,"));

@@ -9,12 +9,12 @@ use super::boundary::{byte_slice, c_string, handle, read, write_text};
 use super::list_info::percept_list_info;
 use super::match_result::percept_match_result;
 use super::options::percept_options;
-use super::pdq::{percept_pdq_dihedral, percept_pdq_hash};
+use super::pdq::{percept_pdq_dihedral, percept_pdq_hash, stability_from};
 use super::pixels::{percept_pixel_format, view};
 use super::status::{percept_status, Failure};
 use crate::db::{ListFile, OpenOptions};
 use crate::hash::pdq::DihedralHashes;
-use crate::scan::Scanner;
+use crate::scan::{ScanResult, Scanner};
 use crate::Hash256;
 
 /// An opened list with its matching options. Opaque: made by
@@ -165,7 +165,9 @@ pub unsafe extern "C" fn percept_matcher_verify_checksum(
 /// `min_quality` it is `PERCEPT_VERDICT_UNRELIABLE`; otherwise every list
 /// entry within the threshold of `hash->hash` is a match. `quality` above
 /// 100 is `PERCEPT_STATUS_INVALID_ARGUMENT`; pass 100 for a hash whose
-/// quality is unknown. `out_result` receives the answer.
+/// quality is unknown. `hash->weak_bits` is reported back in the result
+/// (`PERCEPT_WEAK_BITS_UNKNOWN`, or any value above 256, as unknown);
+/// `hash->stable` is ignored. `out_result` receives the answer.
 #[no_mangle]
 pub unsafe extern "C" fn percept_matcher_match_hash(
     matcher: *const percept_matcher,
@@ -174,13 +176,15 @@ pub unsafe extern "C" fn percept_matcher_match_hash(
 ) -> percept_status {
     boundary!(args(matcher: handle, hash: read) writes out_result {
         let quality = quality(hash.quality)?;
-        (&matcher.scanner.scan_hash(&Hash256::from(hash.hash), quality)).into()
+        let result = matcher.scanner.scan_hash(&Hash256::from(hash.hash), quality);
+        (&ScanResult { stability: stability_from(hash.weak_bits), ..result }).into()
     })
 }
 
 /// The verdict for an image's eight dihedral hashes (from
 /// `percept_pdq_dihedral_pixels` or `_encoded`): a rotated or mirrored copy
-/// of a listed image matches too. `out_result` receives the answer.
+/// of a listed image matches too. `hashes->weak_bits` and `stable` as in
+/// `percept_matcher_match_hash`. `out_result` receives the answer.
 #[no_mangle]
 pub unsafe extern "C" fn percept_matcher_match_dihedral(
     matcher: *const percept_matcher,
@@ -188,13 +192,17 @@ pub unsafe extern "C" fn percept_matcher_match_dihedral(
     out_result: *mut percept_match_result,
 ) -> percept_status {
     boundary!(args(matcher: handle, hashes: read) writes out_result {
-        let hashes = DihedralHashes::new(hashes.hashes.map(Hash256::from), quality(hashes.quality)?);
+        let hashes = DihedralHashes {
+            stability: stability_from(hashes.weak_bits),
+            ..DihedralHashes::new(hashes.hashes.map(Hash256::from), quality(hashes.quality)?)
+        };
         (&matcher.scanner.scan_hashes(&hashes)).into()
     })
 }
 
 /// Hashes pixels the caller holds (all eight rotations/flips, with the
-/// matcher's profile) and matches them. Pixel arguments as in
+/// matcher's profile) and matches them, with the picture inside uniform
+/// borders too when the matcher's `border_trim` is 1. Pixel arguments as in
 /// `percept_pdq_hash_pixels`. `out_result` receives the answer.
 #[no_mangle]
 pub unsafe extern "C" fn percept_matcher_match_pixels(
@@ -218,7 +226,8 @@ pub unsafe extern "C" fn percept_matcher_match_pixels(
 /// Matches an encoded image: first its bytes' BLAKE3 digest against the
 /// list's exact-file digests (a listed file matches without being
 /// decoded), then it is decoded within the matcher's limits, hashed (all
-/// eight rotations/flips) and matched. `bytes`: `len` readable bytes.
+/// eight rotations/flips; with `border_trim`, the picture inside uniform
+/// borders too) and matched. `bytes`: `len` readable bytes.
 /// `out_result` receives the answer. Decoding failures are reported as in
 /// `percept_pdq_hash_encoded`.
 #[no_mangle]

@@ -81,6 +81,15 @@ pub struct percept_options {
     /// or a non-zero key with `require_signature` 0 (a key that would be
     /// silently ignored), is `PERCEPT_STATUS_INVALID_ARGUMENT`.
     pub trusted_public_key: [u8; 32],
+    /// 1: when an image has uniform borders (letterbox, pillarbox, a plain
+    /// canvas around a picture, as in screenshots), a matcher also hashes
+    /// the picture inside them and matches those eight hashes too; the
+    /// result reports the region (`has_content_region`) and which hashes
+    /// matched (`best_trimmed`). The whole image's hashes are unchanged.
+    /// 0: the whole image only. Default: see docs/matching-quality.md
+    /// (recall, false positives and cost measured on real photos).
+    /// Read by the matcher functions that hash pixels or encoded images.
+    pub border_trim: u32,
 }
 
 impl Default for percept_options {
@@ -100,6 +109,7 @@ impl Default for percept_options {
             min_list_version: 0,
             require_signature: 0,
             trusted_public_key: [0; 32],
+            border_trim: scan.border_trim.into(),
         }
     }
 }
@@ -155,6 +165,7 @@ impl percept_options {
             min_quality,
             profile: to_profile(self.profile)?,
             decode: self.decode_options()?,
+            border_trim: flag(self.border_trim, "border_trim")?,
             ..ScanOptions::default()
         };
         // The same ranges as the Rust API's.
@@ -270,6 +281,10 @@ mod tests {
             },
             percept_options {
                 apply_exif_orientation: 2,
+                ..Default::default()
+            },
+            percept_options {
+                border_trim: 2,
                 ..Default::default()
             },
         ];

@@ -6,7 +6,7 @@ use super::hash::percept_hash;
 use super::options::{percept_options, percept_profile, to_profile};
 use super::pixels::{percept_pixel_format, view};
 use super::status::{percept_status, Failure};
-use crate::hash::pdq::{self, DihedralHashes, PdqHash, Profile};
+use crate::hash::pdq::{self, DihedralHashes, PdqHash, Profile, Stability};
 use crate::input::{decode_bytes, DecodedImage};
 
 /// One of the eight rotations/flips of an image (`PERCEPT_DIHEDRAL_*`), and
@@ -30,7 +30,18 @@ pub const PERCEPT_DIHEDRAL_FLIP_PLUS1: percept_dihedral = 6;
 /// Mirrored along the anti-diagonal.
 pub const PERCEPT_DIHEDRAL_FLIP_MINUS1: percept_dihedral = 7;
 
-/// A PDQ hash and its quality.
+/// At this many weak bits or more a hash is unstable (`stable` is 0): a
+/// re-encoded copy of the image is likely to land beyond the match
+/// threshold, so a no-match says little. See docs/matching-quality.md.
+pub const PERCEPT_UNSTABLE_WEAK_BITS: u32 = 32;
+
+/// `weak_bits` of a hash whose stability is not known (a hash computed
+/// elsewhere). Pass it in `percept_pdq_hash.weak_bits` and
+/// `percept_pdq_dihedral.weak_bits` for such hashes: 0 would claim a
+/// perfectly stable hash.
+pub const PERCEPT_WEAK_BITS_UNKNOWN: u32 = u32::MAX;
+
+/// A PDQ hash, its quality and its stability.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct percept_pdq_hash {
@@ -39,6 +50,17 @@ pub struct percept_pdq_hash {
     /// images); images smaller than 5 pixels on a side hash to all zeros
     /// with quality 0.
     pub quality: u32,
+    /// How many of the 256 DCT values the bits come from lie within 0.3 of
+    /// their median, 0..=256 (256 for an image too small to hash): such
+    /// bits are set by rounding noise and flip in re-encoded copies.
+    /// Computed without changing a bit of the hash or its quality. Reported
+    /// only: it never changes a verdict. As input (to
+    /// `percept_matcher_match_hash`), `PERCEPT_WEAK_BITS_UNKNOWN` for a
+    /// hash computed elsewhere.
+    pub weak_bits: u32,
+    /// 1 when `weak_bits` < `PERCEPT_UNSTABLE_WEAK_BITS`, else 0. Written
+    /// by percept; ignored as input.
+    pub stable: u32,
 }
 
 /// The PDQ hashes of all eight rotations/flips of an image, from one pass.
@@ -49,22 +71,47 @@ pub struct percept_pdq_dihedral {
     pub hashes: [percept_hash; 8],
     /// 0..=100, as in `percept_pdq_hash`.
     pub quality: u32,
+    /// As in `percept_pdq_hash` (the same for all eight hashes).
+    pub weak_bits: u32,
+    /// As in `percept_pdq_hash`.
+    pub stable: u32,
+}
+
+/// `weak_bits` and `stable` for a stability, known or not.
+pub(crate) fn stability_fields(s: Option<Stability>) -> (u32, u32) {
+    s.map_or((PERCEPT_WEAK_BITS_UNKNOWN, 0), |s| {
+        (s.weak_bits.into(), s.is_stable().into())
+    })
+}
+
+/// The stability a caller's `weak_bits` states: unknown unless 0..=256.
+pub(crate) fn stability_from(weak_bits: u32) -> Option<Stability> {
+    u16::try_from(weak_bits)
+        .ok()
+        .filter(|&w| u32::from(w) <= Stability::NO_HASH.weak_bits.into())
+        .map(|weak_bits| Stability { weak_bits })
 }
 
 impl From<PdqHash> for percept_pdq_hash {
     fn from(h: PdqHash) -> Self {
+        let (weak_bits, stable) = stability_fields(Some(h.stability));
         percept_pdq_hash {
             hash: h.hash.into(),
             quality: h.quality.into(),
+            weak_bits,
+            stable,
         }
     }
 }
 
 impl From<DihedralHashes> for percept_pdq_dihedral {
     fn from(h: DihedralHashes) -> Self {
+        let (weak_bits, stable) = stability_fields(h.stability);
         percept_pdq_dihedral {
             hashes: h.hashes.map(percept_hash::from),
             quality: h.quality.into(),
+            weak_bits,
+            stable,
         }
     }
 }
@@ -157,4 +204,26 @@ pub unsafe extern "C" fn percept_pdq_dihedral_encoded(
 fn decode(bytes: &[u8], options: &percept_options) -> Result<(DecodedImage, Profile), Failure> {
     let (profile, decode_options) = (to_profile(options.profile)?, options.decode_options()?);
     Ok((decode_bytes(bytes, &decode_options)?, profile))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stability_constants_and_conversions() {
+        assert_eq!(
+            PERCEPT_UNSTABLE_WEAK_BITS,
+            u32::from(Stability::UNSTABLE_WEAK_BITS)
+        );
+        assert_eq!(stability_fields(None), (PERCEPT_WEAK_BITS_UNKNOWN, 0));
+        assert_eq!(stability_fields(Some(Stability { weak_bits: 31 })), (31, 1));
+        assert_eq!(stability_fields(Some(Stability::NO_HASH)), (256, 0));
+        for w in [0, 32, 256] {
+            assert_eq!(stability_from(w).map(|s| u32::from(s.weak_bits)), Some(w));
+        }
+        for w in [257, 65_536, PERCEPT_WEAK_BITS_UNKNOWN] {
+            assert_eq!(stability_from(w), None);
+        }
+    }
 }

@@ -14,7 +14,7 @@ pub const PERCEPT_VERSION_PATCH: u32 = 0;
 /// a struct layout or the meaning of a constant changes incompatibly; adding
 /// a function or a status code does not change it. An app checks at start-up
 /// that `percept_abi_version() == PERCEPT_ABI_VERSION`.
-pub const PERCEPT_ABI_VERSION: u32 = 2;
+pub const PERCEPT_ABI_VERSION: u32 = 3;
 
 /// The library's version as "MAJOR.MINOR.PATCH" (static; never free it).
 /// Never fails.

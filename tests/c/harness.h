@@ -38,6 +38,8 @@ void test_version(const char *cargo_version);
 void test_hash_text(void);
 void test_reference(const char *reference_dir);
 void test_pixel_formats(const char *testdata_dir);
+void test_stability(void);
+void test_border_trim(const char *testdata_dir);
 void test_matcher(const char *testdata_dir);
 void test_threads(const char *testdata_dir);
 void test_errors(const char *testdata_dir);

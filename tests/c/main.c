@@ -51,7 +51,9 @@ int main(int argc, char **argv) {
     test_hash_text();
     test_reference(reference);
     test_pixel_formats(testdata);
+    test_stability();
     test_matcher(testdata);
+    test_border_trim(testdata);
     test_threads(testdata);
     test_errors(testdata);
     test_signed(testdata);

@@ -76,7 +76,8 @@ static void same_as(const char *what, const png_image *img, const unsigned char 
     EXPECT(percept_pdq_hash_pixels(data, len, img->width, img->height, stride, format,
                                    PERCEPT_PROFILE_FULL_RESOLUTION, &got),
            PERCEPT_STATUS_OK);
-    CHECKF(memcmp(&got.hash, &want->hash, sizeof got.hash) == 0 && got.quality == want->quality,
+    CHECKF(memcmp(&got.hash, &want->hash, sizeof got.hash) == 0 && got.quality == want->quality
+               && got.weak_bits == want->weak_bits && got.stable == want->stable,
            "%s differs from the 8-bit hash", what);
 }
 
@@ -113,6 +114,15 @@ void test_pixel_formats(const char *testdata_dir) {
         EXPECT(percept_options_default(&options), PERCEPT_STATUS_OK);
         percept_pdq_hash from_file;
         EXPECT(percept_pdq_hash_encoded(bytes, len, &options, &from_file), PERCEPT_STATUS_OK);
+        /* Photo-like pictures: few weak bits, a stable hash; the dihedral
+         * pass reports the same stability and the same original hash. */
+        CHECKF(from_file.weak_bits < PERCEPT_UNSTABLE_WEAK_BITS && from_file.stable == 1,
+               "%s: %u weak bits", names[k], from_file.weak_bits);
+        percept_pdq_dihedral all;
+        EXPECT(percept_pdq_dihedral_encoded(bytes, len, &options, &all), PERCEPT_STATUS_OK);
+        CHECK(all.weak_bits == from_file.weak_bits && all.stable == 1 && all.quality == from_file.quality
+              && memcmp(&all.hashes[PERCEPT_DIHEDRAL_ORIGINAL], &from_file.hash,
+                        sizeof from_file.hash) == 0);
         same_as("8-bit pixels", &img, img.pixels, img.len, (size_t)img.width * img.bytes_per_pixel,
                 img.format, &from_file);
         unsigned char *wide;
@@ -137,3 +147,29 @@ void test_pixel_formats(const char *testdata_dir) {
         free(bytes);
     }
 }
+
+/* Stability at its extremes: a flat image's DCT values all equal their
+ * median (every bit weak); an image too small to hash counts as all weak. */
+void test_stability(void) {
+    static unsigned char flat[64 * 64];
+    memset(flat, 128, sizeof flat);
+    percept_pdq_hash h;
+    EXPECT(percept_pdq_hash_pixels(flat, sizeof flat, 64, 64, 64, PERCEPT_PIXEL_FORMAT_GRAY8,
+                                   PERCEPT_PROFILE_FULL_RESOLUTION, &h),
+           PERCEPT_STATUS_OK);
+    CHECKF(h.weak_bits == 256 && h.stable == 0 && h.quality == 0, "flat: %u weak bits, quality %u",
+           h.weak_bits, h.quality);
+    EXPECT(percept_pdq_hash_pixels(flat, 16, 4, 4, 4, PERCEPT_PIXEL_FORMAT_GRAY8,
+                                   PERCEPT_PROFILE_FULL_RESOLUTION, &h),
+           PERCEPT_STATUS_OK);
+    CHECK(h.weak_bits == 256 && h.stable == 0);
+    /* Half black, half white: every DCT value is far from the median or
+     * exactly zero; the cut-off decides, and `stable` follows it. */
+    for (int i = 0; i < 64 * 64; i++) flat[i] = (i % 64) < 32 ? 0 : 255;
+    percept_pdq_dihedral d;
+    EXPECT(percept_pdq_dihedral_pixels(flat, sizeof flat, 64, 64, 64, PERCEPT_PIXEL_FORMAT_GRAY8,
+                                       PERCEPT_PROFILE_FULL_RESOLUTION, &d),
+           PERCEPT_STATUS_OK);
+    CHECK(d.weak_bits <= 256 && d.stable == (d.weak_bits < PERCEPT_UNSTABLE_WEAK_BITS));
+}
+

@@ -65,7 +65,7 @@ static void null_arguments(void) {
     CHECK(m == (percept_matcher *)&options);
     percept_match_result r;
     percept_list_info info;
-    percept_pdq_hash one = {h, 100};
+    percept_pdq_hash one = {h, 100, PERCEPT_WEAK_BITS_UNKNOWN, 0};
     EXPECT(percept_matcher_info(NULL, &info), PERCEPT_STATUS_NULL_ARGUMENT);
     EXPECT(percept_matcher_verify_checksum(NULL), PERCEPT_STATUS_NULL_ARGUMENT);
     EXPECT(percept_matcher_match_hash(NULL, &one, &r), PERCEPT_STATUS_NULL_ARGUMENT);
@@ -163,7 +163,7 @@ static void invalid_arguments(const percept_matcher *m) {
                PERCEPT_STATUS_INVALID_ARGUMENT);
         EXPECT(percept_matcher_entry_label(m, UINT64_MAX, NULL, 0, &len),
                PERCEPT_STATUS_INVALID_ARGUMENT);
-        percept_pdq_hash one = {h, 101};
+        percept_pdq_hash one = {h, 101, PERCEPT_WEAK_BITS_UNKNOWN, 0};
         percept_match_result r;
         memset(&r, SENTINEL, sizeof r);
         EXPECT(percept_matcher_match_hash(m, &one, &r), PERCEPT_STATUS_INVALID_ARGUMENT);

@@ -87,6 +87,9 @@ static void expected_by_hash(const percept_pdq_dihedral *h, const listed *list, 
                              int *best_index) {
     memset(want, 0, sizeof *want);
     want->quality = (int32_t)h->quality;
+    want->weak_bits = h->weak_bits;
+    want->stable = h->stable;
+    want->content_quality = -1;
     *best_index = -1;
     if (h->quality < min_quality) {
         want->verdict = PERCEPT_VERDICT_UNRELIABLE;
@@ -148,6 +151,14 @@ static void compare_result(const char *what, const char *file, const percept_mat
            "%s %s: best id %llu distance %u variant %u, expected %llu %u %u", what, file,
            (unsigned long long)got->best_id, got->best_distance, got->best_variant,
            (unsigned long long)want->best_id, want->best_distance, want->best_variant);
+    CHECKF(got->weak_bits == want->weak_bits && got->stable == want->stable,
+           "%s %s: %u weak bits (stable %u), expected %u (%u)", what, file, got->weak_bits,
+           got->stable, want->weak_bits, want->stable);
+    CHECKF(got->best_trimmed == want->best_trimmed
+               && got->has_content_region == want->has_content_region
+               && got->content_quality == want->content_quality,
+           "%s %s: trimmed %u, region %u, content quality %d", what, file, got->best_trimmed,
+           got->has_content_region, got->content_quality);
 }
 
 static uint64_t le(const unsigned char *p, int n) {
@@ -210,6 +221,8 @@ static void check_samples(const percept_matcher *m, const char *testdata_dir, co
             want.verdict = PERCEPT_VERDICT_MATCH;
             want.exact_file = 1;
             want.quality = -1;
+            want.weak_bits = PERCEPT_WEAK_BITS_UNKNOWN;
+            want.content_quality = -1;
         }
         EXPECT(percept_matcher_match_encoded(m, bytes, len, &got), PERCEPT_STATUS_OK);
         compare_result("encoded", file, &got, &want);
@@ -257,6 +270,7 @@ void test_matcher(const char *testdata_dir) {
     static const uint8_t no_key[32];
     CHECK(options.min_list_version == 0 && options.require_signature == 0
           && memcmp(options.trusted_public_key, no_key, 32) == 0);
+    CHECK(options.border_trim == 1);
 
     percept_matcher *m = NULL;
     EXPECT(percept_matcher_open_path(list_path, &options, &m), PERCEPT_STATUS_OK);
@@ -268,7 +282,7 @@ void test_matcher(const char *testdata_dir) {
 
         /* One hash: the listed hash itself, then too low a quality, then
          * its complement (256 bits away from it). */
-        percept_pdq_hash one = {list[0].hash, 100};
+        percept_pdq_hash one = {list[0].hash, 100, PERCEPT_WEAK_BITS_UNKNOWN, 1};
         percept_match_result r;
         EXPECT(percept_matcher_match_hash(m, &one, &r), PERCEPT_STATUS_OK);
         uint64_t within = 0;
@@ -276,6 +290,20 @@ void test_matcher(const char *testdata_dir) {
         CHECK(r.verdict == PERCEPT_VERDICT_MATCH && r.best_distance == 0 && r.best_id == list[0].id
               && r.best_variant == PERCEPT_DIHEDRAL_ORIGINAL && r.match_count == within
               && r.quality == 100 && r.exact_file == 0);
+        /* Stability is the caller's, reported back; `stable` in is ignored. */
+        CHECK(r.weak_bits == PERCEPT_WEAK_BITS_UNKNOWN && r.stable == 0 && r.best_trimmed == 0
+              && r.has_content_region == 0 && r.content_quality == -1);
+        static const uint32_t weak[4] = {0, 31, 32, 256};
+        for (int i = 0; i < 4; i++) {
+            one.weak_bits = weak[i];
+            one.stable = 7;
+            EXPECT(percept_matcher_match_hash(m, &one, &r), PERCEPT_STATUS_OK);
+            CHECKF(r.weak_bits == weak[i] && r.stable == (weak[i] < 32u),
+                   "weak bits %u in: %u out, stable %u", weak[i], r.weak_bits, r.stable);
+        }
+        one.weak_bits = 257;
+        EXPECT(percept_matcher_match_hash(m, &one, &r), PERCEPT_STATUS_OK);
+        CHECK(r.verdict == PERCEPT_VERDICT_MATCH && r.weak_bits == PERCEPT_WEAK_BITS_UNKNOWN);
         check_label(m, r.best_entry, list[0].label);
         one.quality = 49;
         EXPECT(percept_matcher_match_hash(m, &one, &r), PERCEPT_STATUS_OK);
@@ -317,6 +345,85 @@ void test_matcher(const char *testdata_dir) {
     free(list_path);
 }
 
+/* ---- border trim ---- */
+
+/* `picture` (RGB8) at (x, y) on a w x h canvas of one colour. */
+static unsigned char *on_canvas(const png_image *picture, uint32_t w, uint32_t h, uint32_t x,
+                                uint32_t y, unsigned char fill, size_t *len) {
+    *len = (size_t)w * h * 3;
+    unsigned char *px = malloc(*len);
+    if (px == NULL) return NULL;
+    memset(px, fill, *len);
+    for (uint32_t row = 0; row < picture->height; row++) {
+        memcpy(px + ((size_t)(y + row) * w + x) * 3,
+               picture->pixels + (size_t)row * picture->width * 3, (size_t)picture->width * 3);
+    }
+    return px;
+}
+
+/* A listed picture letterboxed (black bars) and on a white canvas: no match
+ * from the whole image; with border_trim (the default) a match from the
+ * picture inside the borders, at distance 0, with its region. */
+void test_border_trim(const char *testdata_dir) {
+    size_t len = 0;
+    unsigned char *bytes = read_image(testdata_dir, "waves-320x240.png", &len);
+    png_image picture;
+    int ok = bytes != NULL && png_read(bytes, len, &picture) == 0;
+    CHECK(ok && picture.format == PERCEPT_PIXEL_FORMAT_RGB8);
+    free(bytes);
+    if (!ok) return;
+    char *list_path = h_join(testdata_dir, "sample-list.pcl");
+    percept_options options;
+    percept_options_default(&options);
+    percept_matcher *trimming = NULL, *plain = NULL;
+    EXPECT(percept_matcher_open_path(list_path, &options, &trimming), PERCEPT_STATUS_OK);
+    options.border_trim = 0;
+    EXPECT(percept_matcher_open_path(list_path, &options, &plain), PERCEPT_STATUS_OK);
+    options.border_trim = 2;
+    percept_matcher *refused = NULL;
+    EXPECT(percept_matcher_open_path(list_path, &options, &refused),
+           PERCEPT_STATUS_INVALID_ARGUMENT);
+    CHECK(refused == NULL);
+    free(list_path);
+    static const struct {
+        uint32_t w, h, x, y;
+        unsigned char fill;
+    } cases[] = {{320, 400, 0, 80, 0}, {720, 1280, 150, 400, 255}};
+    for (size_t c = 0; trimming != NULL && plain != NULL && c < 2; c++) {
+        size_t px_len = 0;
+        unsigned char *px = on_canvas(&picture, cases[c].w, cases[c].h, cases[c].x, cases[c].y,
+                                      cases[c].fill, &px_len);
+        CHECK(px != NULL);
+        if (px == NULL) continue;
+        percept_match_result without, with;
+        EXPECT(percept_matcher_match_pixels(plain, px, px_len, cases[c].w, cases[c].h,
+                                            (size_t)cases[c].w * 3, PERCEPT_PIXEL_FORMAT_RGB8,
+                                            &without),
+               PERCEPT_STATUS_OK);
+        CHECKF(without.verdict == PERCEPT_VERDICT_NO_MATCH && without.has_content_region == 0
+                   && without.content_quality == -1 && without.best_trimmed == 0,
+               "case %zu without trim: verdict %u", c, without.verdict);
+        EXPECT(percept_matcher_match_pixels(trimming, px, px_len, cases[c].w, cases[c].h,
+                                            (size_t)cases[c].w * 3, PERCEPT_PIXEL_FORMAT_RGB8,
+                                            &with),
+               PERCEPT_STATUS_OK);
+        CHECKF(with.verdict == PERCEPT_VERDICT_MATCH && with.best_trimmed == 1
+                   && with.best_distance == 0 && with.has_content_region == 1
+                   && with.content_x == cases[c].x && with.content_y == cases[c].y
+                   && with.content_width == 320 && with.content_height == 240
+                   && with.content_quality == 100,
+               "case %zu with trim: verdict %u trimmed %u region %u (%u,%u %ux%u) quality %d", c,
+               with.verdict, with.best_trimmed, with.has_content_region, with.content_x,
+               with.content_y, with.content_width, with.content_height, with.content_quality);
+        /* The whole image's stability and quality, as without trimming. */
+        CHECK(with.weak_bits == without.weak_bits && with.quality == without.quality);
+        free(px);
+    }
+    free(picture.pixels);
+    percept_matcher_free(trimming);
+    percept_matcher_free(plain);
+}
+
 /* ---- one matcher, several threads ---- */
 
 #define THREADS 4
@@ -335,12 +442,17 @@ typedef struct {
     int own_error_seen;
 } thread_result;
 
-/* Field by field: the struct has trailing padding, which memcmp would read. */
+/* Field by field: memcmp would read any padding. */
 static int same_result(const percept_match_result *a, const percept_match_result *b) {
     return a->match_count == b->match_count && a->best_id == b->best_id
            && a->best_entry == b->best_entry && a->verdict == b->verdict
            && a->exact_file == b->exact_file && a->quality == b->quality
-           && a->best_distance == b->best_distance && a->best_variant == b->best_variant;
+           && a->best_distance == b->best_distance && a->best_variant == b->best_variant
+           && a->best_trimmed == b->best_trimmed && a->weak_bits == b->weak_bits
+           && a->stable == b->stable && a->has_content_region == b->has_content_region
+           && a->content_x == b->content_x && a->content_y == b->content_y
+           && a->content_width == b->content_width && a->content_height == b->content_height
+           && a->content_quality == b->content_quality;
 }
 
 static void *worker(void *arg) {

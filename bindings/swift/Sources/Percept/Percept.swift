@@ -132,14 +132,47 @@ public struct Hash256: Hashable, CustomStringConvertible, Sendable {
     }
 }
 
+/// PERCEPT_WEAK_BITS_UNKNOWN (UINT32_MAX): the C ABI's "stability unknown".
+let weakBitsUnknown = UInt32.max
+
+/// The weak-bit count the library wrote, or nil when it says unknown.
+func decodeWeakBits(_ raw: UInt32) -> Int? {
+    raw == weakBitsUnknown ? nil : Int(raw)
+}
+
+/// A weak-bit count for the library: unknown for nil or a value that does
+/// not fit (the library treats anything above 256 as unknown).
+func cWeakBits(_ weakBits: Int?) -> UInt32 {
+    weakBits.flatMap { UInt32(exactly: $0) } ?? weakBitsUnknown
+}
+
+/// Whether `weakBits` makes a stable hash (nil when unknown).
+func isStable(_ weakBits: Int?) -> Bool? {
+    weakBits.map { $0 < Int(PERCEPT_UNSTABLE_WEAK_BITS) }
+}
+
+/// A PDQ hash, its quality and its stability.
 public struct PdqHash: Equatable, Sendable {
     public let hash: Hash256
     /// 0...100; below about 50 the hash is unreliable.
     public let quality: Int
+    /// How many of the 256 DCT values the bits come from lie within 0.3 of
+    /// their median (0...256): rounding noise sets those bits. nil when
+    /// unknown (a hash computed elsewhere). Reported only: it never changes
+    /// a verdict.
+    public let weakBits: Int?
+    /// Fewer than PERCEPT_UNSTABLE_WEAK_BITS (32) weak bits; nil when
+    /// unknown. An unstable hash's re-encoded copies often fail to match.
+    public var stable: Bool? { isStable(weakBits) }
 
-    public init(hash: Hash256, quality: Int) {
+    public init(hash: Hash256, quality: Int, weakBits: Int? = nil) {
         self.hash = hash
         self.quality = quality
+        self.weakBits = weakBits
+    }
+
+    init(_ c: percept_pdq_hash) {
+        self.init(hash: Hash256(c.hash), quality: Int(c.quality), weakBits: decodeWeakBits(c.weak_bits))
     }
 }
 
@@ -148,10 +181,15 @@ public struct DihedralHashes: Equatable, Sendable {
     /// (always eight).
     public let hashes: [Hash256]
     public let quality: Int
+    /// As PdqHash.weakBits (the same for all eight).
+    public let weakBits: Int?
+    /// As PdqHash.stable.
+    public var stable: Bool? { isStable(weakBits) }
 
     init(_ c: percept_pdq_dihedral) {
         hashes = (0..<8).map { Hash256(dihedral: c, index: $0) }
         quality = Int(c.quality)
+        weakBits = decodeWeakBits(c.weak_bits)
     }
 
     var cValue: percept_pdq_dihedral {
@@ -159,8 +197,17 @@ public struct DihedralHashes: Equatable, Sendable {
         let all = hashes.flatMap { $0.bytes }
         withUnsafeMutableBytes(of: &c.hashes) { $0.copyBytes(from: all) }
         c.quality = UInt32(quality)
+        c.weak_bits = cWeakBits(weakBits)
         return c
     }
+}
+
+/// A rectangle of pixels inside an image.
+public struct Region: Equatable, Sendable {
+    public let x: Int
+    public let y: Int
+    public let width: Int
+    public let height: Int
 }
 
 /// Options for decoding, hashing, opening lists and matching; `Options()`
@@ -241,6 +288,13 @@ public struct Options: Sendable {
         get { c.min_list_version }
         set { c.min_list_version = newValue }
     }
+    /// Matchers also hash and match the picture inside uniform borders
+    /// (letterbox, pillarbox, the plain canvas of a screenshot); on by
+    /// default.
+    public var borderTrim: Bool {
+        get { c.border_trim != 0 }
+        set { c.border_trim = newValue ? 1 : 0 }
+    }
 }
 
 public struct MatchResult: Equatable, Sendable {
@@ -254,6 +308,17 @@ public struct MatchResult: Equatable, Sendable {
     public let bestDistance: Int
     /// Index into DihedralHashes.hashes (0..<8).
     public let bestVariant: Int
+    /// The closest entry was found from the picture inside contentRegion.
+    public let bestTrimmed: Bool
+    /// The image hash's weak bits (see PdqHash), nil when unknown.
+    public let weakBits: Int?
+    /// As PdqHash.stable: a no-match for an unstable hash says less.
+    public var stable: Bool? { isStable(weakBits) }
+    /// With border trim: the picture inside the image's uniform borders,
+    /// whose hashes were matched too; nil when there are none.
+    public let contentRegion: Region?
+    /// The PDQ quality of contentRegion's picture, or nil.
+    public let contentQuality: Int?
 
     /// Throws PerceptError.unexpectedResult for a verdict or variant these
     /// bindings do not know (a newer library), rather than guessing.
@@ -272,13 +337,19 @@ public struct MatchResult: Equatable, Sendable {
         bestEntry = c.best_entry
         bestDistance = Int(c.best_distance)
         bestVariant = Int(c.best_variant)
+        bestTrimmed = c.best_trimmed != 0
+        weakBits = decodeWeakBits(c.weak_bits)
+        contentRegion = c.has_content_region == 0 ? nil : Region(
+            x: Int(c.content_x), y: Int(c.content_y),
+            width: Int(c.content_width), height: Int(c.content_height))
+        contentQuality = c.content_quality < 0 ? nil : Int(c.content_quality)
     }
 }
 
 public enum Percept {
     /// The C ABI version (PERCEPT_ABI_VERSION) these bindings were written
     /// for. scripts/check-bindings.py checks that it equals the header's.
-    public static let bindingsABIVersion: UInt32 = 2
+    public static let bindingsABIVersion: UInt32 = 3
 
     /// The linked library's version.
     public static var version: String { String(cString: percept_version()) }
@@ -304,7 +375,7 @@ public enum Percept {
         try check(percept_pdq_hash_pixels(
             pixels.bindMemory(to: UInt8.self).baseAddress, pixels.count, w, h, stride,
             format.cValue, profile.cValue, &out))
-        return PdqHash(hash: Hash256(out.hash), quality: Int(out.quality))
+        return PdqHash(out)
     }
 
     public static func hashDihedral(pixels: UnsafeRawBufferPointer, width: Int, height: Int,
@@ -330,7 +401,7 @@ public enum Percept {
             try check(percept_pdq_hash_encoded(
                 raw.bindMemory(to: UInt8.self).baseAddress, raw.count, &opts, &out))
         }
-        return PdqHash(hash: Hash256(out.hash), quality: Int(out.quality))
+        return PdqHash(out)
     }
 
     public static func hashDihedral(encoded: Data, options: Options = Options()) throws -> DihedralHashes {
@@ -416,6 +487,7 @@ public final class Matcher: @unchecked Sendable {
         var input = percept_pdq_hash()
         input.hash = hash.hash.cValue
         input.quality = try uint32(hash.quality, "quality")
+        input.weak_bits = cWeakBits(hash.weakBits)
         var out = percept_match_result()
         try check(percept_matcher_match_hash(handle, &input, &out))
         return try MatchResult(out)

@@ -189,6 +189,38 @@ final class PerceptTests: XCTestCase {
         XCTAssertEqual(try m.match(PdqHash(hash: own, quality: 10)).verdict, .unreliable)
     }
 
+    func testStabilityAndBorderTrim() throws {
+        let flat = [UInt8](repeating: 128, count: 64 * 64)
+        let h = try flat.withUnsafeBytes {
+            try Percept.hash(pixels: $0, width: 64, height: 64, stride: 64, format: .gray8)
+        }
+        XCTAssertEqual(h.weakBits, 256)
+        XCTAssertEqual(h.stable, false)
+        XCTAssertTrue(Options().borderTrim)
+
+        // testdata/trim: the listed waves picture with black bars above and
+        // below (scripts/make_testdata.py).
+        let boxed = try Data(contentsOf: Self.testdata
+            .appendingPathComponent("trim/waves-320x240-letterboxed.png"))
+        let listPath = Self.testdata.appendingPathComponent("sample-list.pcl").path
+        let m = try Matcher(path: listPath)
+        let r = try m.match(encoded: boxed)
+        XCTAssertEqual(r.verdict, .match)
+        XCTAssertTrue(r.bestTrimmed)
+        XCTAssertEqual(r.bestDistance, 0)
+        XCTAssertEqual(r.contentRegion, Region(x: 0, y: 80, width: 320, height: 240))
+        XCTAssertEqual(r.contentQuality, 100)
+        XCTAssertNotNil(r.weakBits)
+        var whole = Options()
+        whole.borderTrim = false
+        let plain = try Matcher(path: listPath, options: whole).match(encoded: boxed)
+        XCTAssertEqual(plain.verdict, .noMatch)
+        XCTAssertNil(plain.contentRegion)
+        let own = try Hash256(hex: "9afab547e0024807a01a0072755240774aedd3b847edbfd046bd1f9842adfffa")
+        XCTAssertEqual(try m.match(PdqHash(hash: own, quality: 100)).weakBits, nil)
+        XCTAssertEqual(try m.match(PdqHash(hash: own, quality: 100, weakBits: 40)).stable, false)
+    }
+
     func testErrors() throws {
         XCTAssertThrowsError(try Matcher(path: "/nonexistent/list.pcl")) { error in
             guard case PerceptError.io = error else { return XCTFail("\(error)") }

@@ -19,25 +19,30 @@ import java.util.Collections
 import java.util.concurrent.ConcurrentHashMap
 import java.util.concurrent.atomic.AtomicBoolean
 
-@Structure.FieldOrder("hash", "quality")
+// Field order and types must be exactly the header's: JNA lays each
+// structure out from its FieldOrder, and a mismatch corrupts memory.
+// scripts/check-bindings.py compares every FieldOrder with the header's
+// struct, and the tests check the sizes on 64-bit ABIs.
+@Structure.FieldOrder("hash", "quality", "weak_bits", "stable")
 internal class PdqHashStruct : Structure() {
     @JvmField var hash = ByteArray(32)
     @JvmField var quality = 0
+    @JvmField var weak_bits = 0
+    @JvmField var stable = 0
 }
 
-@Structure.FieldOrder("hashes", "quality")
+@Structure.FieldOrder("hashes", "quality", "weak_bits", "stable")
 internal class PdqDihedralStruct : Structure() {
     @JvmField var hashes = ByteArray(8 * 32)
     @JvmField var quality = 0
+    @JvmField var weak_bits = 0
+    @JvmField var stable = 0
 }
 
-// Field order and types must be exactly the header's: JNA lays the
-// structure out from this list, and a mismatch corrupts memory. The tests
-// check the sizes (96 and 104 bytes on 64-bit ABIs).
 @Structure.FieldOrder(
     "max_pixels", "max_input_bytes", "max_alloc_bytes", "max_side", "apply_exif_orientation",
     "profile", "threshold", "min_quality", "verify_checksum", "min_list_version",
-    "require_signature", "trusted_public_key"
+    "require_signature", "trusted_public_key", "border_trim"
 )
 internal class OptionsStruct : Structure() {
     @JvmField var max_pixels = 0L
@@ -52,6 +57,7 @@ internal class OptionsStruct : Structure() {
     @JvmField var min_list_version = 0L
     @JvmField var require_signature = 0
     @JvmField var trusted_public_key = ByteArray(32)
+    @JvmField var border_trim = 0
 }
 
 @Structure.FieldOrder(
@@ -71,7 +77,9 @@ internal class ListInfoStruct : Structure() {
 
 @Structure.FieldOrder(
     "match_count", "best_id", "best_entry", "verdict", "exact_file", "quality",
-    "best_distance", "best_variant"
+    "best_distance", "best_variant", "best_trimmed", "weak_bits", "stable",
+    "has_content_region", "content_x", "content_y", "content_width", "content_height",
+    "content_quality"
 )
 internal class MatchResultStruct : Structure() {
     @JvmField var match_count = 0L
@@ -82,6 +90,15 @@ internal class MatchResultStruct : Structure() {
     @JvmField var quality = 0
     @JvmField var best_distance = 0
     @JvmField var best_variant = 0
+    @JvmField var best_trimmed = 0
+    @JvmField var weak_bits = 0
+    @JvmField var stable = 0
+    @JvmField var has_content_region = 0
+    @JvmField var content_x = 0
+    @JvmField var content_y = 0
+    @JvmField var content_width = 0
+    @JvmField var content_height = 0
+    @JvmField var content_quality = 0
 }
 
 /**

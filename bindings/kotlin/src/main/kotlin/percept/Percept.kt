@@ -75,17 +75,44 @@ class Hash256(bytes: ByteArray) {
     }
 }
 
-/** A PDQ hash and its quality (0..100; below ~50 unreliable). */
-data class PdqHash(val hash: Hash256, val quality: Int)
+/**
+ * A PDQ hash, its quality (0..100; below ~50 unreliable) and its
+ * stability: [weakBits] (0..256) of the 256 DCT values it comes from lie
+ * within 0.3 of their median, so rounding noise sets those bits; null when
+ * unknown (a hash computed elsewhere). Reported only: it never changes a
+ * verdict.
+ */
+data class PdqHash(val hash: Hash256, val quality: Int, val weakBits: Int? = null) {
+    /** Whether the hash is stable (fewer than [Percept.UNSTABLE_WEAK_BITS] weak bits); null when unknown. */
+    val stable: Boolean? get() = isStable(weakBits)
+}
 
-/** The hashes of all eight rotations/flips of an image, indexed by [Dihedral]. */
-data class DihedralHashes(val hashes: List<Hash256>, val quality: Int) {
+/**
+ * The hashes of all eight rotations/flips of an image, indexed by
+ * [Dihedral]; quality and stability as in [PdqHash].
+ */
+data class DihedralHashes(val hashes: List<Hash256>, val quality: Int, val weakBits: Int? = null) {
     init {
         require(hashes.size == 8) { "an image has 8 dihedral hashes, not ${hashes.size}" }
     }
 
     operator fun get(variant: Dihedral): Hash256 = hashes[variant.ordinal]
+
+    /** As [PdqHash.stable]. */
+    val stable: Boolean? get() = isStable(weakBits)
 }
+
+private fun isStable(weakBits: Int?): Boolean? = weakBits?.let { it < Percept.UNSTABLE_WEAK_BITS }
+
+/** The library's "unknown" weak-bit count (PERCEPT_WEAK_BITS_UNKNOWN, UINT32_MAX) as JNA reads it. */
+private const val WEAK_BITS_UNKNOWN = -1
+
+internal fun weakBitsOf(raw: Int): Int? = if (raw == WEAK_BITS_UNKNOWN) null else raw
+
+internal fun weakBitsToC(weakBits: Int?): Int = weakBits ?: WEAK_BITS_UNKNOWN
+
+/** A rectangle of pixels inside an image. */
+data class Region(val x: Int, val y: Int, val width: Int, val height: Int)
 
 /**
  * Decoding, hashing, list-opening and matching options; the defaults come
@@ -98,7 +125,9 @@ data class DihedralHashes(val hashes: List<Hash256>, val quality: Int) {
  * key ([PerceptException.ListUnsigned],
  * [PerceptException.ListUntrustedSigner]) and its checksum is always
  * verified. A signature that is present is checked either way
- * ([PerceptException.ListBadSignature]).
+ * ([PerceptException.ListBadSignature]). [borderTrim]: matchers also hash
+ * and match the picture inside uniform borders (letterbox, pillarbox, the
+ * plain canvas of a screenshot); on by default.
  */
 data class Options(
     val maxPixels: Long,
@@ -110,6 +139,7 @@ data class Options(
     val threshold: Int,
     val minQuality: Int,
     val verifyChecksum: Boolean,
+    val borderTrim: Boolean,
     val minListVersion: Long = 0,
     val trustedPublicKey: ByteArray? = null
 ) {
@@ -133,6 +163,7 @@ data class Options(
         s.min_list_version = minListVersion
         s.require_signature = if (trustedPublicKey != null) 1 else 0
         s.trusted_public_key = trustedPublicKey?.copyOf() ?: ByteArray(32)
+        s.border_trim = if (borderTrim) 1 else 0
         return s
     }
 
@@ -142,12 +173,14 @@ data class Options(
         maxAllocBytes == other.maxAllocBytes && maxSide == other.maxSide &&
         applyExifOrientation == other.applyExifOrientation && profile == other.profile &&
         threshold == other.threshold && minQuality == other.minQuality &&
-        verifyChecksum == other.verifyChecksum && minListVersion == other.minListVersion &&
+        verifyChecksum == other.verifyChecksum && borderTrim == other.borderTrim &&
+        minListVersion == other.minListVersion &&
         sameKey(trustedPublicKey, other.trustedPublicKey)
 
     override fun hashCode(): Int = listOf(
         maxPixels, maxInputBytes, maxAllocBytes, maxSide, applyExifOrientation, profile,
-        threshold, minQuality, verifyChecksum, minListVersion, trustedPublicKey?.contentHashCode()
+        threshold, minQuality, verifyChecksum, borderTrim, minListVersion,
+        trustedPublicKey?.contentHashCode()
     ).hashCode()
 
     companion object {
@@ -164,6 +197,7 @@ data class Options(
                 threshold = s.threshold,
                 minQuality = s.min_quality,
                 verifyChecksum = s.verify_checksum != 0,
+                borderTrim = s.border_trim != 0,
                 minListVersion = s.min_list_version,
                 trustedPublicKey = if (s.require_signature != 0) s.trusted_public_key.copyOf() else null
             )
@@ -228,8 +262,22 @@ data class MatchResult(
     val bestId: Long,
     val bestEntry: Long,
     val bestDistance: Int,
-    val bestVariant: Dihedral
+    val bestVariant: Dihedral,
+    /** The closest entry was found from the picture inside [contentRegion]. */
+    val bestTrimmed: Boolean,
+    /** The image hash's weak bits (see [PdqHash]), or null when unknown. */
+    val weakBits: Int?,
+    /**
+     * With border trim: the picture inside the image's uniform borders,
+     * whose hashes were matched too; null when there are none.
+     */
+    val contentRegion: Region?,
+    /** The PDQ quality of [contentRegion]'s picture, or null. */
+    val contentQuality: Int?
 ) {
+    /** As [PdqHash.stable]: an unstable hash's copies often fail to match. */
+    val stable: Boolean? get() = isStable(weakBits)
+
     internal companion object {
         /**
          * Throws [IllegalStateException] for a verdict or variant these
@@ -245,7 +293,15 @@ data class MatchResult(
             bestEntry = s.best_entry,
             bestDistance = s.best_distance,
             bestVariant = Dihedral.values().getOrNull(s.best_variant)
-                ?: throw IllegalStateException("unknown dihedral variant ${s.best_variant} from the library")
+                ?: throw IllegalStateException("unknown dihedral variant ${s.best_variant} from the library"),
+            bestTrimmed = s.best_trimmed != 0,
+            weakBits = weakBitsOf(s.weak_bits),
+            contentRegion = if (s.has_content_region != 0) {
+                Region(s.content_x, s.content_y, s.content_width, s.content_height)
+            } else {
+                null
+            },
+            contentQuality = if (s.content_quality < 0) null else s.content_quality
         )
     }
 }
@@ -262,7 +318,10 @@ object Percept {
      * The ABI version (PERCEPT_ABI_VERSION) these bindings were written for;
      * scripts/check-bindings.py checks that it equals the header's.
      */
-    const val ABI_VERSION = 2
+    const val ABI_VERSION = 3
+
+    /** At this many weak bits or more a hash is unstable (PERCEPT_UNSTABLE_WEAK_BITS). */
+    const val UNSTABLE_WEAK_BITS = 32
 
     /**
      * Loads the library and throws [PerceptAbiMismatchException] (naming
@@ -280,7 +339,7 @@ object Percept {
                 p, Lib.sizeT(len), pixels.width, pixels.height, Lib.sizeT(pixels.stride.toLong()),
                 pixels.format.code, profile.code, out))
         }
-        return PdqHash(Hash256(out.hash), out.quality)
+        return PdqHash(Hash256(out.hash), out.quality, weakBitsOf(out.weak_bits))
     }
 
     fun hashDihedral(pixels: Pixels, profile: Profile = Profile.FULL_RESOLUTION): DihedralHashes {
@@ -299,7 +358,7 @@ object Percept {
         val memory = Lib.copy(bytes)
         check(Lib.lib.percept_pdq_hash_encoded(
             memory, Lib.sizeT(bytes.size.toLong()), options.toStruct(), out))
-        return PdqHash(Hash256(out.hash), out.quality)
+        return PdqHash(Hash256(out.hash), out.quality, weakBitsOf(out.weak_bits))
     }
 
     fun hashDihedralEncoded(bytes: ByteArray, options: Options = Options.DEFAULT): DihedralHashes {
@@ -311,7 +370,8 @@ object Percept {
     }
 
     internal fun dihedralOf(s: PdqDihedralStruct) = DihedralHashes(
-        (0 until 8).map { Hash256(s.hashes.copyOfRange(32 * it, 32 * it + 32)) }, s.quality)
+        (0 until 8).map { Hash256(s.hashes.copyOfRange(32 * it, 32 * it + 32)) }, s.quality,
+        weakBitsOf(s.weak_bits))
 }
 
 /**
@@ -366,11 +426,12 @@ class Matcher private constructor(handle: Pointer) : AutoCloseable {
     /** Recomputes the list's checksum; throws [PerceptException.ListChecksumMismatch]. */
     fun verifyChecksum() = withHandle { h -> check(Lib.lib.percept_matcher_verify_checksum(h)) }
 
-    /** One hash; pass quality 100 when unknown. */
+    /** One hash; pass quality 100 when unknown. Its [PdqHash.weakBits] is reported back. */
     fun match(hash: PdqHash): MatchResult = withHandle { h ->
         val input = PdqHashStruct()
         input.hash = hash.hash.toBytes()
         input.quality = hash.quality
+        input.weak_bits = weakBitsToC(hash.weakBits)
         val out = MatchResultStruct()
         check(Lib.lib.percept_matcher_match_hash(h, input, out))
         MatchResult.of(out)
@@ -383,6 +444,7 @@ class Matcher private constructor(handle: Pointer) : AutoCloseable {
         hashes.hashes.forEachIndexed { i, hash -> hash.toBytes().copyInto(all, 32 * i) }
         input.hashes = all
         input.quality = hashes.quality
+        input.weak_bits = weakBitsToC(hashes.weakBits)
         val out = MatchResultStruct()
         check(Lib.lib.percept_matcher_match_dihedral(h, input, out))
         MatchResult.of(out)

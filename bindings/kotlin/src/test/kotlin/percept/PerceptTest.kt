@@ -281,6 +281,43 @@ fun main(args: Array<String>) {
         }
     }
 
+    test("stability and border trim") {
+        val waves = File(testdata, "images/waves-320x240.png")
+        val hashed = Percept.hashEncoded(waves.readBytes())
+        check(hashed.weakBits != null && hashed.stable == true) { "waves: $hashed" }
+        check(Percept.hashDihedralEncoded(waves.readBytes()).weakBits == hashed.weakBits) { "dihedral stability" }
+        val flat = Percept.hash(Pixels(ByteArray(64 * 64) { 128.toByte() }, 64, 64, 64, PixelFormat.GRAY8))
+        check(flat.weakBits == 256 && flat.stable == false) { "flat: $flat" }
+        check(Options.DEFAULT.borderTrim) { "border trim is on by default" }
+
+        // The listed picture letterboxed: black bars above and below.
+        val picture = rgbaPixels(waves)!!
+        val rows = ByteArray(320 * 4 * 240).also { picture.data.duplicate().get(it) }
+        val canvas = ByteArray(320 * 4 * 400) { if (it % 4 == 3) -1 else 0 }
+        rows.copyInto(canvas, 320 * 4 * 80)
+        val letterboxed = Pixels(canvas, 320, 400, 320 * 4, PixelFormat.RGBA8)
+        Matcher.open(listFile.path).use { m ->
+            val r = m.matchPixels(letterboxed)
+            check(r.verdict == Verdict.MATCH && r.bestTrimmed && r.bestDistance == 0 &&
+                r.contentRegion == Region(0, 80, 320, 240) && r.contentQuality == 100) { "trimmed: $r" }
+            check(r.weakBits != null) { "whole image's stability: $r" }
+            // The same picture as a file (testdata/trim, scripts/make_testdata.py).
+            val file = File(testdata, "trim/waves-320x240-letterboxed.png").readBytes()
+            check(m.matchEncoded(file) == r) { "the letterboxed file: ${m.matchEncoded(file)}" }
+            val own = Hash256.fromHex(listed[0][0])
+            check(m.match(PdqHash(own, 100)).weakBits == null) { "unknown stability stays unknown" }
+            val weak = m.match(PdqHash(own, 100, 40))
+            check(weak.weakBits == 40 && weak.stable == false && weak.verdict == Verdict.MATCH) { "weak: $weak" }
+        }
+        Matcher.open(listFile.path, Options.DEFAULT.copy(borderTrim = false)).use { m ->
+            val file = File(testdata, "trim/waves-320x240-letterboxed.png").readBytes()
+            check(m.matchEncoded(file).verdict == Verdict.NO_MATCH) { "the letterboxed file untrimmed" }
+            val r = m.matchPixels(letterboxed)
+            check(r.verdict == Verdict.NO_MATCH && r.contentRegion == null && r.contentQuality == null &&
+                !r.bestTrimmed) { "untrimmed: $r" }
+        }
+    }
+
     test("signed lists, pinned key, rollback") {
         val signed = File(testdata, "signed")
         fun key(name: String): ByteArray {
@@ -292,8 +329,12 @@ fun main(args: Array<String>) {
         val keyB = key("test-key-b.pub")
         // The JNA layouts equal the C structs (a wrong FieldOrder would not).
         if (com.sun.jna.Native.POINTER_SIZE == 8) {
+            // sizeof in C (gcc, x86-64 and aarch64).
             check(OptionsStruct().size() == 96) { "percept_options is ${OptionsStruct().size()} bytes" }
             check(ListInfoStruct().size() == 104) { "percept_list_info is ${ListInfoStruct().size()} bytes" }
+            check(PdqHashStruct().size() == 44) { "percept_pdq_hash is ${PdqHashStruct().size()} bytes" }
+            check(PdqDihedralStruct().size() == 268) { "percept_pdq_dihedral is ${PdqDihedralStruct().size()} bytes" }
+            check(MatchResultStruct().size() == 80) { "percept_match_result is ${MatchResultStruct().size()} bytes" }
         }
         val defaults = Options.DEFAULT
         check(defaults.minListVersion == 0L && defaults.trustedPublicKey == null) { "defaults $defaults" }
