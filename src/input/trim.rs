@@ -60,45 +60,51 @@ pub fn content_region(view: &PixelView<'_>) -> Option<Region> {
         return None;
     }
     let grey = Grey::new(view);
-    let background = edge_mode(view, &grey);
-    let near = |row: &[u8], x: usize| grey.at(row, x).abs_diff(background) <= TOLERANCE;
+    let near = Near::new(&grey, edge_mode(view, &grey));
 
     // A row is content when more than `max_far` of its pixels are far
     // from the background.
     let max_far = width - background_needed(width);
     let row_is_content: Vec<bool> = (0..height)
-        .map(|y| {
-            let row = view.row(y);
-            let mut far = 0;
-            (0..width).any(|x| {
-                far += usize::from(!near(row, x));
-                far > max_far
-            })
-        })
+        .map(|y| near.row_is_content(view.row(y), max_far))
         .collect();
     let (top, rows) = longest_run(&row_is_content)?;
 
     // Columns, within the picture's rows: read row by row, each column
-    // only until it is decided either way.
+    // only until it is decided either way (checked every 16 rows; the
+    // undecided columns are read as runs of neighbours).
     let max_far = rows - background_needed(rows);
     let mut far = vec![0usize; width];
     let mut col_is_content = vec![false; width];
-    let mut undecided: Vec<usize> = (0..width).collect();
-    for (done, y) in (top..top + rows).enumerate() {
-        if undecided.is_empty() {
-            break;
+    let mut undecided = vec![true; width];
+    let mut runs = true_runs(&undecided);
+    let mut y = top;
+    while y < top + rows && !runs.is_empty() {
+        let block_end = (y + 16).min(top + rows);
+        for row in (y..block_end).map(|y| view.row(y)) {
+            for run in &runs {
+                let px = &row[run.start * near.bpp..run.end * near.bpp];
+                if uniform(px, near.bpp) {
+                    if !near.at(px, 0) {
+                        far[run.clone()].iter_mut().for_each(|n| *n += 1);
+                    }
+                    continue;
+                }
+                near.each_far(px, |i, f| far[run.start + i] += usize::from(f));
+            }
         }
-        let row = view.row(y);
-        let left_after = rows - done - 1;
-        undecided.retain(|&x| {
-            far[x] += usize::from(!near(row, x));
+        y = block_end;
+        let left_after = top + rows - y;
+        for x in runs.iter().flat_map(|r| r.clone()) {
             if far[x] > max_far {
                 col_is_content[x] = true;
-                return false;
+                undecided[x] = false;
+            } else if far[x] + left_after <= max_far {
+                // Background whatever the rows left hold.
+                undecided[x] = false;
             }
-            // Still undecided while the rows left could make it content.
-            far[x] + left_after > max_far
-        });
+        }
+        runs = true_runs(&undecided);
     }
     let (left, cols) = longest_run(&col_is_content)?;
 
@@ -156,6 +162,109 @@ impl Grey {
     }
 }
 
+/// Whether pixels lie within [`TOLERANCE`] grey levels of the background:
+/// `Grey::at`'s level compared before its division (exactly the same
+/// answer, and no division per pixel).
+struct Near {
+    channels: Channels,
+    bpp: usize,
+    lo: u32,
+    hi: u32,
+}
+
+impl Near {
+    fn new(grey: &Grey, background: u8) -> Self {
+        let (lo, hi) = (
+            u32::from(background.saturating_sub(TOLERANCE)),
+            u32::from(background.saturating_add(TOLERANCE)),
+        );
+        let (lo, hi) = match grey.channels {
+            Channels::Grey { .. } => (lo, hi),
+            // level = v / 1000, so lo <= level <= hi exactly when
+            // lo * 1000 <= v <= hi * 1000 + 999.
+            Channels::Rgb { .. } => (lo * 1000, hi * 1000 + 999),
+        };
+        Near {
+            channels: grey.channels,
+            bpp: grey.bpp,
+            lo,
+            hi,
+        }
+    }
+
+    #[inline]
+    fn at(&self, row: &[u8], x: usize) -> bool {
+        let p = &row[x * self.bpp..(x + 1) * self.bpp];
+        let v = match self.channels {
+            Channels::Grey { at } => u32::from(p[at]),
+            Channels::Rgb { r, g, b } => luma(p, r, g, b),
+        };
+        (self.lo..=self.hi).contains(&v)
+    }
+
+    /// Whether more than `max_far` of the row's pixels are far from the
+    /// background; stops at the first block of 64 pixels that shows it.
+    fn row_is_content(&self, row: &[u8], max_far: usize) -> bool {
+        if uniform(row, self.bpp) {
+            // One colour throughout (a canvas or a bar): all near or all far.
+            return !row.is_empty() && !self.at(row, 0) && row.len() / self.bpp > max_far;
+        }
+        let mut far = 0;
+        for block in row.chunks(64 * self.bpp) {
+            self.each_far(block, |_, f| far += usize::from(f));
+            if far > max_far {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Calls `f(i, far)` for each whole pixel `i` of `px`: whether it is
+    /// far from the background. One loop per pixel size, so that the
+    /// compiler sees a constant stride.
+    #[inline(always)]
+    fn each_far(&self, px: &[u8], f: impl FnMut(usize, bool)) {
+        match (self.channels, self.bpp) {
+            (Channels::Grey { .. }, 1) => self.each::<1>(px, |p| u32::from(p[0]), f),
+            (Channels::Grey { at }, 2) => self.each::<2>(px, |p| u32::from(p[at]), f),
+            (Channels::Rgb { r, g, b }, 3) => self.each::<3>(px, |p| luma(p, r, g, b), f),
+            (Channels::Rgb { r, g, b }, 4) => self.each::<4>(px, |p| luma(p, r, g, b), f),
+            (Channels::Rgb { r, g, b }, 6) => self.each::<6>(px, |p| luma(p, r, g, b), f),
+            (Channels::Rgb { r, g, b }, 8) => self.each::<8>(px, |p| luma(p, r, g, b), f),
+            _ => {
+                let mut f = f;
+                for i in 0..px.len() / self.bpp {
+                    f(i, !self.at(px, i));
+                }
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn each<const N: usize>(
+        &self,
+        px: &[u8],
+        value: impl Fn(&[u8]) -> u32,
+        mut f: impl FnMut(usize, bool),
+    ) {
+        for (i, p) in px.chunks_exact(N).enumerate() {
+            f(i, !(self.lo..=self.hi).contains(&value(p)));
+        }
+    }
+}
+
+/// Whether every pixel of `px` (whole pixels of `bpp` bytes) has the same
+/// bytes: each byte equals the one a pixel later (one `memcmp`).
+fn uniform(px: &[u8], bpp: usize) -> bool {
+    px.len() <= bpp || px[bpp..] == px[..px.len() - bpp]
+}
+
+/// `Grey::at`'s weighted sum before its division by 1000.
+#[inline(always)]
+fn luma(p: &[u8], r: usize, g: usize, b: usize) -> u32 {
+    299 * u32::from(p[r]) + 587 * u32::from(p[g]) + 114 * u32::from(p[b])
+}
+
 /// The most common grey level along the image's edge (the outermost rows
 /// and columns), in buckets of [`TOLERANCE`] levels; returns the mean
 /// level of the winning bucket.
@@ -182,6 +291,23 @@ fn edge_mode(view: &PixelView<'_>, grey: &Grey) -> u8 {
         .max_by_key(|&b| (counts[b], usize::MAX - b))
         .unwrap_or(0);
     (sums[best] / counts[best].max(1)) as u8
+}
+
+/// The runs of `true` in `flags`, as ranges.
+fn true_runs(flags: &[bool]) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
+    let mut start = None;
+    for (i, &f) in flags.iter().chain(std::iter::once(&false)).enumerate() {
+        match (f, start) {
+            (true, None) => start = Some(i),
+            (false, Some(s)) => {
+                runs.push(s..i);
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    runs
 }
 
 /// The start and length of the longest run of `true` (the first of equal
@@ -384,7 +510,10 @@ mod tests {
             let k = background_needed(n);
             let share = BACKGROUND_SHARE * n as f32;
             assert!(k <= n && (k == n || k as f32 >= share), "n {n}: {k}");
-            assert!(k == 0 || ((k - 1) as f32) < share, "n {n}: {k} is not the least");
+            assert!(
+                k == 0 || ((k - 1) as f32) < share,
+                "n {n}: {k} is not the least"
+            );
         }
     }
 
@@ -424,7 +553,21 @@ mod tests {
             }
             let view = PixelView::packed(&px, w as u32, h as u32, PixelFormat::Rgb8).unwrap();
             proptest::prop_assert_eq!(content_region(&view), counted_region(&view));
+            // The grey path and a four-byte format.
+            let grey: Vec<u8> = px.chunks(3).map(|p| p[1]).collect();
+            let view = PixelView::packed(&grey, w as u32, h as u32, PixelFormat::Gray8).unwrap();
+            proptest::prop_assert_eq!(content_region(&view), counted_region(&view));
+            let bgra: Vec<u8> = px.chunks(3).flat_map(|p| [p[2], p[1], p[0], 255]).collect();
+            let view = PixelView::packed(&bgra, w as u32, h as u32, PixelFormat::Bgra8).unwrap();
+            proptest::prop_assert_eq!(content_region(&view), counted_region(&view));
         }
+    }
+
+    #[test]
+    fn true_runs_are_the_ranges_of_true() {
+        assert!(true_runs(&[]).is_empty());
+        assert_eq!(true_runs(&[true, false, true, true]), vec![0..1, 2..4]);
+        assert_eq!(true_runs(&[false, true, true, false]), vec![1..3]);
     }
 
     #[test]
