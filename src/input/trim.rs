@@ -5,18 +5,36 @@
 //! picture hashes far from the picture itself. [`content_region`] finds the
 //! picture so that its hash can be matched too; PDQ itself is unchanged.
 //!
-//! The background is the most common grey level (in buckets) around the
-//! image's edge. A row is background when at least [`BACKGROUND_SHARE`] of
-//! its pixels are within [`TOLERANCE`] grey levels of it; the picture is the
-//! tallest run of other rows, then, within those rows, the widest run of
-//! columns that are not background. A status bar or a caption separated
-//! from the picture by background is left out, as the shorter run.
+//! The background is the most common grey level around the image's edge
+//! (found in buckets, then exactly). A row is background when at least
+//! [`BACKGROUND_SHARE`] of its pixels are within a tolerance of it; the
+//! picture is the tallest run of other rows, then, within those rows, the
+//! widest run of columns that are not background. A status bar or a caption
+//! separated from the picture by background is left out, as the shorter
+//! run.
+//!
+//! The rule runs with two tolerances. The loose one, [`TOLERANCE`], takes
+//! JPEG ringing along the picture's edge for background. The tight one
+//! comes from how much the edge's background pixels vary, from
+//! [`MIN_TOLERANCE`] for one flat colour up to [`TOLERANCE`], and keeps a
+//! picture's own near-white margin apart from a light canvas (a drawing in
+//! a screenshot). The region found is the tight one, except on the sides
+//! where the loose one lies at most [`RINGING`] pixels inside it.
 
 use super::view::{Channels, PixelView};
 
-/// Grey levels (of 255) a background pixel may differ from the background:
-/// enough for the ringing JPEG leaves next to an edge at usual qualities.
+/// The most grey levels (of 255) a background pixel may differ from the
+/// background: enough for the ringing JPEG leaves next to an edge at usual
+/// qualities. The tolerance used is measured from the edge (see
+/// [`MIN_TOLERANCE`]).
 pub const TOLERANCE: u8 = 20;
+
+/// The least tolerance, for a background of one flat colour.
+pub const MIN_TOLERANCE: u8 = 4;
+
+/// How far, in pixels, JPEG ringing and resampling blur reach from a
+/// picture's edge into a flat border (two 8x8 blocks).
+pub const RINGING: usize = 16;
 
 /// The share of a row or column that must be background for it to count as
 /// background (the rest may be noise or a thin line).
@@ -60,7 +78,46 @@ pub fn content_region(view: &PixelView<'_>) -> Option<Region> {
         return None;
     }
     let grey = Grey::new(view);
-    let near = Near::new(&grey, edge_mode(view, &grey));
+    let (background, tolerance) = edge_background(view, &grey);
+    let loose = region_within(view, &Near::new(&grey, background, TOLERANCE));
+    if tolerance >= TOLERANCE {
+        return loose;
+    }
+    let tight = region_within(view, &Near::new(&grey, background, tolerance));
+    match (tight, loose) {
+        (Some(t), Some(l)) => Some(snap(t, l)),
+        (t, l) => l.or(t),
+    }
+}
+
+/// The tight region's sides, except where the loose region lies at most
+/// [`RINGING`] pixels inside it: there the band between them is JPEG
+/// ringing or resampling blur along the picture's edge, not a margin of
+/// the picture's own, and the loose side is kept. Regions that do not nest
+/// give the loose one.
+fn snap(tight: Region, loose: Region) -> Region {
+    let (t_right, t_bottom) = (tight.x + tight.width, tight.y + tight.height);
+    let (l_right, l_bottom) = (loose.x + loose.width, loose.y + loose.height);
+    let nested =
+        tight.x <= loose.x && tight.y <= loose.y && l_right <= t_right && l_bottom <= t_bottom;
+    if !nested {
+        return loose;
+    }
+    let pick = |t: usize, l: usize| if t.abs_diff(l) <= RINGING { l } else { t };
+    let (x, y) = (pick(tight.x, loose.x), pick(tight.y, loose.y));
+    let (right, bottom) = (pick(t_right, l_right), pick(t_bottom, l_bottom));
+    Region {
+        x,
+        y,
+        width: right - x,
+        height: bottom - y,
+    }
+}
+
+/// The picture inside the borders `near` tells from the picture, by the
+/// rule in the module's documentation.
+fn region_within(view: &PixelView<'_>, near: &Near) -> Option<Region> {
+    let (width, height) = (view.width(), view.height());
 
     // A row is content when more than `max_far` of its pixels are far
     // from the background.
@@ -173,10 +230,10 @@ struct Near {
 }
 
 impl Near {
-    fn new(grey: &Grey, background: u8) -> Self {
+    fn new(grey: &Grey, background: u8, tolerance: u8) -> Self {
         let (lo, hi) = (
-            u32::from(background.saturating_sub(TOLERANCE)),
-            u32::from(background.saturating_add(TOLERANCE)),
+            u32::from(background.saturating_sub(tolerance)),
+            u32::from(background.saturating_add(tolerance)),
         );
         let (lo, hi) = match grey.channels {
             Channels::Grey { .. } => (lo, hi),
@@ -265,32 +322,59 @@ fn luma(p: &[u8], r: usize, g: usize, b: usize) -> u32 {
     299 * u32::from(p[r]) + 587 * u32::from(p[g]) + 114 * u32::from(p[b])
 }
 
-/// The most common grey level along the image's edge (the outermost rows
-/// and columns), in buckets of [`TOLERANCE`] levels; returns the mean
-/// level of the winning bucket.
-fn edge_mode(view: &PixelView<'_>, grey: &Grey) -> u8 {
-    let bucket_width = usize::from(TOLERANCE);
-    let mut counts = [0usize; 256];
-    let mut sums = [0usize; 256];
-    let mut add = |v: u8| {
-        let b = usize::from(v) / bucket_width;
-        counts[b] += 1;
-        sums[b] += usize::from(v);
-    };
+/// The background: the most common grey level along the image's edge (the
+/// outermost rows and columns), found in buckets of [`TOLERANCE`] levels
+/// and then as the commonest level in the winning bucket; and how far a
+/// background pixel may be from it: twice the deviation that 95 % of the
+/// edge's background pixels keep, plus [`MIN_TOLERANCE`], at most
+/// [`TOLERANCE`]. A flat canvas (a screenshot, a padded picture) so gets a
+/// tight tolerance, which keeps a picture's own near-white margin apart
+/// from a light canvas; a noisy one (JPEG ringing) a looser one.
+fn edge_background(view: &PixelView<'_>, grey: &Grey) -> (u8, u8) {
+    let mut hist = [0usize; 256];
     let (width, height) = (view.width(), view.height());
     for y in [0, height - 1] {
         let row = view.row(y);
-        (0..width).for_each(|x| add(grey.at(row, x)));
+        (0..width).for_each(|x| hist[usize::from(grey.at(row, x))] += 1);
     }
     for y in 1..height - 1 {
         let row = view.row(y);
-        add(grey.at(row, 0));
-        add(grey.at(row, width - 1));
+        hist[usize::from(grey.at(row, 0))] += 1;
+        hist[usize::from(grey.at(row, width - 1))] += 1;
     }
-    let best = (0..256)
-        .max_by_key(|&b| (counts[b], usize::MAX - b))
+    let bucket = usize::from(TOLERANCE);
+    let best = (0..256usize.div_ceil(bucket))
+        .max_by_key(|&b| {
+            let count: usize = hist[b * bucket..((b + 1) * bucket).min(256)].iter().sum();
+            (count, usize::MAX - b)
+        })
         .unwrap_or(0);
-    (sums[best] / counts[best].max(1)) as u8
+    let range = best * bucket..((best + 1) * bucket).min(256);
+    let level = range
+        .max_by_key(|&v| (hist[v], usize::MAX - v))
+        .unwrap_or(0);
+    // Edge pixels at each deviation from the level, up to TOLERANCE.
+    let at = |d: usize| {
+        let below = level.checked_sub(d).map_or(0, |v| hist[v]);
+        let above = if d == 0 {
+            0
+        } else {
+            hist.get(level + d).copied().unwrap_or(0)
+        };
+        below + above
+    };
+    let near: Vec<usize> = (0..=bucket).map(at).collect();
+    let total: usize = near.iter().sum();
+    let mut kept = 0;
+    let spread = near
+        .iter()
+        .position(|&n| {
+            kept += n;
+            kept * 100 >= total * 95
+        })
+        .unwrap_or(bucket);
+    let tolerance = (2 * spread + usize::from(MIN_TOLERANCE)).min(bucket);
+    (level as u8, tolerance as u8)
 }
 
 /// The runs of `true` in `flags`, as ranges.
@@ -469,14 +553,10 @@ mod tests {
 
     /// The rule as first written: count every pixel of every row, then of
     /// every column within the picture's rows.
-    fn counted_region(view: &PixelView<'_>) -> Option<Region> {
+    fn counted_region(view: &PixelView<'_>, background: u8, tolerance: u8) -> Option<Region> {
         let (width, height) = (view.width(), view.height());
-        if width < MIN_CONTENT_SIDE || height < MIN_CONTENT_SIDE {
-            return None;
-        }
         let grey = Grey::new(view);
-        let background = edge_mode(view, &grey);
-        let near = |row: &[u8], x: usize| grey.at(row, x).abs_diff(background) <= TOLERANCE;
+        let near = |row: &[u8], x: usize| grey.at(row, x).abs_diff(background) <= tolerance;
         let rows_content: Vec<bool> = (0..height)
             .map(|y| {
                 let n = (0..width).filter(|&x| near(view.row(y), x)).count();
@@ -551,16 +631,101 @@ mod tests {
                 let v = fill.wrapping_add((state % u64::from(noise_level.max(1))) as u8);
                 px[i * 3..i * 3 + 3].copy_from_slice(&[v, v, v]);
             }
-            let view = PixelView::packed(&px, w as u32, h as u32, PixelFormat::Rgb8).unwrap();
-            proptest::prop_assert_eq!(content_region(&view), counted_region(&view));
-            // The grey path and a four-byte format.
+            // RGB, the grey path and a four-byte format; the edge's own
+            // tolerance and the loosest.
             let grey: Vec<u8> = px.chunks(3).map(|p| p[1]).collect();
-            let view = PixelView::packed(&grey, w as u32, h as u32, PixelFormat::Gray8).unwrap();
-            proptest::prop_assert_eq!(content_region(&view), counted_region(&view));
             let bgra: Vec<u8> = px.chunks(3).flat_map(|p| [p[2], p[1], p[0], 255]).collect();
-            let view = PixelView::packed(&bgra, w as u32, h as u32, PixelFormat::Bgra8).unwrap();
-            proptest::prop_assert_eq!(content_region(&view), counted_region(&view));
+            let views = [
+                PixelView::packed(&px, w as u32, h as u32, PixelFormat::Rgb8).unwrap(),
+                PixelView::packed(&grey, w as u32, h as u32, PixelFormat::Gray8).unwrap(),
+                PixelView::packed(&bgra, w as u32, h as u32, PixelFormat::Bgra8).unwrap(),
+            ];
+            for view in &views {
+                let g = Grey::new(view);
+                let (background, tolerance) = edge_background(view, &g);
+                for tol in [tolerance, TOLERANCE] {
+                    proptest::prop_assert_eq!(
+                        region_within(view, &Near::new(&g, background, tol)),
+                        counted_region(view, background, tol)
+                    );
+                }
+            }
         }
+    }
+
+    #[test]
+    fn a_white_margin_on_a_light_canvas_stays_with_the_picture() {
+        // A drawing: a textured shape inside its own white margin, the
+        // whole placed on a flat light-grey canvas.
+        let (w, h) = (300, 400);
+        let drawing = Region {
+            x: 60,
+            y: 100,
+            width: 160,
+            height: 120,
+        };
+        let shape = Region {
+            x: 90,
+            y: 130,
+            width: 100,
+            height: 60,
+        };
+        let mut px = framed(w, h, shape, [240, 240, 240]);
+        for y in drawing.y..drawing.y + drawing.height {
+            for x in drawing.x..drawing.x + drawing.width {
+                let inside_shape = x >= shape.x
+                    && x < shape.x + shape.width
+                    && y >= shape.y
+                    && y < shape.y + shape.height;
+                if !inside_shape {
+                    px[(y * w + x) * 3..][..3].copy_from_slice(&[255, 255, 255]);
+                }
+            }
+        }
+        assert_eq!(region_of(&px, w, h), Some(drawing));
+    }
+
+    #[test]
+    fn a_noisy_border_widens_the_tolerance() {
+        // Bars of 20 +- 7 grey levels (as JPEG leaves them): background,
+        // though a flat border would be held to +- 4.
+        let inner = Region {
+            x: 0,
+            y: 40,
+            width: 200,
+            height: 120,
+        };
+        let mut px = framed(200, 200, inner, [20, 20, 20]);
+        for (i, p) in px.chunks_mut(3).enumerate() {
+            let (x, y) = (i % 200, i / 200);
+            if !(40..160).contains(&y) {
+                let v = (13 + (x * 7 + y * 3) % 15) as u8;
+                p.copy_from_slice(&[v, v, v]);
+            }
+        }
+        assert_eq!(region_of(&px, 200, 200), Some(inner));
+    }
+
+    #[test]
+    fn snapping_keeps_margins_and_drops_ringing() {
+        let r = |x, y, width, height| Region {
+            x,
+            y,
+            width,
+            height,
+        };
+        // A 40-pixel margin on every side: the tight region.
+        assert_eq!(
+            snap(r(60, 100, 160, 120), r(100, 140, 80, 40)),
+            r(60, 100, 160, 120)
+        );
+        // Bands of 8 (ringing) on top and left, 40 elsewhere.
+        assert_eq!(
+            snap(r(92, 132, 128, 88), r(100, 140, 80, 40)),
+            r(100, 140, 120, 80)
+        );
+        // Not nested: the loose region.
+        assert_eq!(snap(r(0, 0, 50, 50), r(40, 40, 50, 50)), r(40, 40, 50, 50));
     }
 
     #[test]
