@@ -39,6 +39,8 @@ fuzz_target!(|input: Input| {
     };
     options.max_pixels = 1 << 22;
     options.max_alloc_bytes = 64 << 20;
+    // Border trim on (the default) unless the top bit of `format` is set.
+    options.border_trim = u32::from(input.format < 128);
     let data = &input.data;
     unsafe {
         match input.which % 5 {
@@ -72,6 +74,9 @@ fuzz_target!(|input: Input| {
                     let q = percept_pdq_hash {
                         hash: percept_hash { bytes: [input.profile; 32] },
                         quality: 100,
+                        // Any value: above 256 means unknown.
+                        weak_bits: input.stride,
+                        stable: input.width.into(),
                     };
                     assert!(percept_matcher_match_hash(m, &q, &mut r) != PERCEPT_STATUS_PANIC);
                     percept_matcher_free(m);

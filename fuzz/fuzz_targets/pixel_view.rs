@@ -1,6 +1,7 @@
 //! Arbitrary dimensions, strides and formats over an arbitrary buffer:
 //! `PixelView::new` must refuse every inconsistent combination, and every
-//! view it accepts must hash without a panic.
+//! view it accepts must hash without a panic; the border search must give
+//! a region inside the view, which then crops and hashes.
 #![no_main]
 
 use arbitrary::Arbitrary;
@@ -53,6 +54,11 @@ fuzz_target!(|input: Input| {
         };
         let a = pdq::hash(&view, profile);
         assert!(a.quality <= 100);
+        if let Some(r) = percept::input::content_region(&view) {
+            assert!(r.x + r.width <= view.width() && r.y + r.height <= view.height());
+            let inner = view.crop(r).expect("a region inside the view crops");
+            assert!(pdq::hash(&inner, profile).quality <= 100);
+        }
     }
     // Unreduced dimensions must be refused or accepted without a panic too.
     let _ = PixelView::new(&input.data, input.width, input.height, input.stride, format);
