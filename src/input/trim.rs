@@ -328,21 +328,27 @@ fn luma(p: &[u8], r: usize, g: usize, b: usize) -> u32 {
 /// outermost rows and columns), found in buckets of [`TOLERANCE`] levels
 /// and then as the commonest level in the winning bucket; and how far a
 /// background pixel may be from it: twice the deviation that 95 % of the
-/// edge's background pixels keep, plus [`MIN_TOLERANCE`], at most
-/// [`TOLERANCE`]. A flat canvas (a screenshot, a padded picture) so gets a
+/// background pixels of the quietest side that is background keep, plus
+/// [`MIN_TOLERANCE`], at most [`TOLERANCE`]. A flat canvas (a screenshot, a padded picture) so gets a
 /// tight tolerance, which keeps a picture's own near-white margin apart
 /// from a light canvas; a noisy one (JPEG ringing) a looser one.
 fn edge_background(view: &PixelView<'_>, grey: &Grey) -> (u8, u8) {
-    let mut hist = [0usize; 256];
     let (width, height) = (view.width(), view.height());
-    for y in [0, height - 1] {
+    // Grey-level histograms of the top row, the bottom row, the left
+    // column and the right column.
+    let mut sides = [[0usize; 256]; 4];
+    for (side, y) in [(0, 0), (1, height - 1)] {
         let row = view.row(y);
-        (0..width).for_each(|x| hist[usize::from(grey.at(row, x))] += 1);
+        (0..width).for_each(|x| sides[side][usize::from(grey.at(row, x))] += 1);
     }
-    for y in 1..height - 1 {
+    for y in 0..height {
         let row = view.row(y);
-        hist[usize::from(grey.at(row, 0))] += 1;
-        hist[usize::from(grey.at(row, width - 1))] += 1;
+        sides[2][usize::from(grey.at(row, 0))] += 1;
+        sides[3][usize::from(grey.at(row, width - 1))] += 1;
+    }
+    let mut hist = [0usize; 256];
+    for side in &sides {
+        hist.iter_mut().zip(side).for_each(|(h, n)| *h += n);
     }
     let bucket = usize::from(TOLERANCE);
     let best = (0..256usize.div_ceil(bucket))
@@ -355,25 +361,33 @@ fn edge_background(view: &PixelView<'_>, grey: &Grey) -> (u8, u8) {
     let level = range
         .max_by_key(|&v| (hist[v], usize::MAX - v))
         .unwrap_or(0);
-    // Edge pixels at each deviation from the level, up to TOLERANCE.
-    let at = |d: usize| {
-        let below = level.checked_sub(d).map_or(0, |v| hist[v]);
-        let above = if d == 0 {
-            0
-        } else {
-            hist.get(level + d).copied().unwrap_or(0)
-        };
-        below + above
-    };
-    let near: Vec<usize> = (0..=bucket).map(at).collect();
-    let total: usize = near.iter().sum();
-    let mut kept = 0;
-    let spread = near
+    // How far from the level 95 % of a side's background pixels lie, for
+    // the sides that are background (a bar, a canvas: picture pixels on a
+    // side would pass for noise); the quietest such side sets the spread.
+    let spread = sides
         .iter()
-        .position(|&n| {
-            kept += n;
-            kept * 100 >= total * 95
+        .filter_map(|side| {
+            let at = |d: usize| {
+                let below = level.checked_sub(d).map_or(0, |v| side[v]);
+                let above = match d {
+                    0 => 0,
+                    _ => side.get(level + d).copied().unwrap_or(0),
+                };
+                below + above
+            };
+            let near: Vec<usize> = (0..=bucket).map(at).collect();
+            let within: usize = near.iter().sum();
+            let pixels: usize = side.iter().sum();
+            if (within as f32) < BACKGROUND_SHARE * pixels as f32 {
+                return None;
+            }
+            let mut kept = 0;
+            near.iter().position(|&n| {
+                kept += n;
+                kept * 100 >= within * 95
+            })
         })
+        .min()
         .unwrap_or(bucket);
     let tolerance = (2 * spread + usize::from(MIN_TOLERANCE)).min(bucket);
     (level as u8, tolerance as u8)
