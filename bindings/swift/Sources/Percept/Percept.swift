@@ -208,6 +208,13 @@ public struct Region: Equatable, Sendable {
     public let y: Int
     public let width: Int
     public let height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
 }
 
 /// Options for decoding, hashing, opening lists and matching; `Options()`
