@@ -84,40 +84,20 @@ fn row(path: &Path) -> Option<String> {
     let mean = margins.iter().sum::<f32>() / 256.0;
     let mad = margins[128];
     let max = margins[255];
-    let counts_mean: Vec<String> = DELTAS
-        .iter()
-        .map(|d| {
-            margins
-                .iter()
-                .filter(|&&m| m <= d * mean)
-                .count()
-                .to_string()
-        })
-        .collect();
-    let counts_mad: Vec<String> = DELTAS
-        .iter()
-        .map(|d| {
-            margins
-                .iter()
-                .filter(|&&m| m <= d * mad)
-                .count()
-                .to_string()
-        })
-        .collect();
-    let counts_abs: Vec<String> = ABSOLUTE
-        .iter()
-        .map(|d| margins.iter().filter(|&&m| m <= *d).count().to_string())
-        .collect();
-    let counts_max: Vec<String> = DELTAS
-        .iter()
-        .map(|d| {
-            margins
-                .iter()
-                .filter(|&&m| m <= d * max)
-                .count()
-                .to_string()
-        })
-        .collect();
+    // How many margins lie within each limit times `scale`.
+    let counts = |limits: &[f32], scale: f32| {
+        let counts: Vec<String> = limits
+            .iter()
+            .map(|d| {
+                margins
+                    .iter()
+                    .filter(|&&m| m <= d * scale)
+                    .count()
+                    .to_string()
+            })
+            .collect();
+        counts.join("\t")
+    };
     // Margins of the k-th closest coefficient, relative to the mean margin.
     let kth: Vec<String> = [1usize, 4, 8, 16, 32]
         .iter()
@@ -126,10 +106,10 @@ fn row(path: &Path) -> Option<String> {
     Some(format!(
         "{}\t{w}\t{h}\t{quality}\t{plain}\t{dihedral}\t{mean:.4}\t{mad:.4}\t{max:.4}\t{}\t{}\t{}\t{}\t{}",
         path.display(),
-        counts_abs.join("\t"),
-        counts_mean.join("\t"),
-        counts_mad.join("\t"),
-        counts_max.join("\t"),
+        counts(&ABSOLUTE, 1.0),
+        counts(&DELTAS, mean),
+        counts(&DELTAS, mad),
+        counts(&DELTAS, max),
         kth.join("\t"),
     ))
 }
