@@ -167,12 +167,22 @@ fn region_within(view: &PixelView<'_>, near: &Near) -> Option<Region> {
     }
     let (left, cols) = longest_run(&col_is_content)?;
 
-    let region = Region {
-        x: left,
-        y: top,
-        width: cols,
-        height: rows,
-    };
+    worth_hashing(
+        Region {
+            x: left,
+            y: top,
+            width: cols,
+            height: rows,
+        },
+        width,
+        height,
+    )
+}
+
+/// `region` of a `width` x `height` image, when it trims enough of the
+/// image to matter and keeps enough to hash.
+fn worth_hashing(region: Region, width: usize, height: usize) -> Option<Region> {
+    let (cols, rows) = (region.width, region.height);
     let trimmed_enough = (width - cols) as f32 >= MIN_TRIMMED_SHARE * width as f32
         || (height - rows) as f32 >= MIN_TRIMMED_SHARE * height as f32;
     let big_enough = cols >= MIN_CONTENT_SIDE
@@ -213,10 +223,7 @@ impl Grey {
         let p = &row[x * self.bpp..(x + 1) * self.bpp];
         match self.channels {
             Channels::Grey { at } => p[at],
-            Channels::Rgb { r, g, b } => {
-                let v = 299 * u32::from(p[r]) + 587 * u32::from(p[g]) + 114 * u32::from(p[b]);
-                (v / 1000) as u8
-            }
+            Channels::Rgb { r, g, b } => (luma(p, r, g, b) / 1000) as u8,
         }
     }
 }
@@ -433,6 +440,15 @@ mod tests {
     use super::*;
     use crate::input::PixelFormat;
 
+    fn rect(x: usize, y: usize, width: usize, height: usize) -> Region {
+        Region {
+            x,
+            y,
+            width,
+            height,
+        }
+    }
+
     /// A w x h RGB image: `fill` outside the rectangle, a textured picture
     /// inside it.
     fn framed(w: usize, h: usize, inner: Region, fill: [u8; 3]) -> Vec<u8> {
@@ -461,32 +477,17 @@ mod tests {
 
     #[test]
     fn letterbox_pillarbox_and_canvas_are_found() {
-        let letterbox = Region {
-            x: 0,
-            y: 30,
-            width: 200,
-            height: 100,
-        };
+        let letterbox = rect(0, 30, 200, 100);
         assert_eq!(
             region_of(&framed(200, 160, letterbox, [0, 0, 0]), 200, 160),
             Some(letterbox)
         );
-        let pillarbox = Region {
-            x: 40,
-            y: 0,
-            width: 120,
-            height: 90,
-        };
+        let pillarbox = rect(40, 0, 120, 90);
         assert_eq!(
             region_of(&framed(200, 90, pillarbox, [255, 255, 255]), 200, 90),
             Some(pillarbox)
         );
-        let canvas = Region {
-            x: 23,
-            y: 61,
-            width: 90,
-            height: 70,
-        };
+        let canvas = rect(23, 61, 90, 70);
         assert_eq!(
             region_of(&framed(180, 320, canvas, [230, 230, 230]), 180, 320),
             Some(canvas)
@@ -495,12 +496,7 @@ mod tests {
 
     #[test]
     fn a_status_bar_apart_from_the_picture_is_left_out() {
-        let picture = Region {
-            x: 10,
-            y: 60,
-            width: 160,
-            height: 120,
-        };
+        let picture = rect(10, 60, 160, 120);
         let mut px = framed(180, 320, picture, [240, 240, 240]);
         // A dark 12-pixel strip with light "icons" across the top.
         for y in 0..12 {
@@ -514,20 +510,10 @@ mod tests {
 
     #[test]
     fn no_borders_thin_borders_and_flat_images_give_none() {
-        let full = Region {
-            x: 0,
-            y: 0,
-            width: 100,
-            height: 80,
-        };
+        let full = rect(0, 0, 100, 80);
         assert_eq!(region_of(&framed(100, 80, full, [0, 0, 0]), 100, 80), None);
         // Two rows of bars on each side of 100: 4 % in all, the minimum.
-        let thin = Region {
-            x: 0,
-            y: 1,
-            width: 100,
-            height: 98,
-        };
+        let thin = rect(0, 1, 100, 98);
         assert_eq!(
             region_of(&framed(100, 100, thin, [0, 0, 0]), 100, 100),
             None
@@ -535,12 +521,7 @@ mod tests {
         let flat = vec![128u8; 100 * 100 * 3];
         assert_eq!(region_of(&flat, 100, 100), None);
         // Too small to hash.
-        let speck = Region {
-            x: 40,
-            y: 40,
-            width: 20,
-            height: 20,
-        };
+        let speck = rect(40, 40, 20, 20);
         assert_eq!(
             region_of(&framed(100, 100, speck, [0, 0, 0]), 100, 100),
             None
@@ -549,12 +530,7 @@ mod tests {
 
     #[test]
     fn every_pixel_format_finds_the_same_region() {
-        let inner = Region {
-            x: 0,
-            y: 20,
-            width: 64,
-            height: 40,
-        };
+        let inner = rect(0, 20, 64, 40);
         let rgb = framed(64, 80, inner, [0, 0, 0]);
         let rgba: Vec<u8> = rgb
             .chunks(3)
@@ -587,17 +563,7 @@ mod tests {
             })
             .collect();
         let (left, cols) = longest_run(&cols_content)?;
-        let trimmed_enough = (width - cols) as f32 >= MIN_TRIMMED_SHARE * width as f32
-            || (height - rows) as f32 >= MIN_TRIMMED_SHARE * height as f32;
-        let big_enough = cols >= MIN_CONTENT_SIDE
-            && rows >= MIN_CONTENT_SIDE
-            && (cols * rows) as f32 >= MIN_CONTENT_AREA_SHARE * (width * height) as f32;
-        (trimmed_enough && big_enough).then_some(Region {
-            x: left,
-            y: top,
-            width: cols,
-            height: rows,
-        })
+        worth_hashing(rect(left, top, cols, rows), width, height)
     }
 
     #[test]
@@ -630,12 +596,12 @@ mod tests {
         ) {
             let iw = ((w as f64 * inner.2) as usize).max(1);
             let ih = ((h as f64 * inner.3) as usize).max(1);
-            let region = Region {
-                x: ((w - iw) as f64 * inner.0) as usize,
-                y: ((h - ih) as f64 * inner.1) as usize,
-                width: iw,
-                height: ih,
-            };
+            let region = rect(
+                ((w - iw) as f64 * inner.0) as usize,
+                ((h - ih) as f64 * inner.1) as usize,
+                iw,
+                ih,
+            );
             let mut px = framed(w, h, region, [fill; 3]);
             // Seeded specks on the border and in the picture: some within
             // the tolerance, some beyond it.
@@ -674,18 +640,8 @@ mod tests {
         // A drawing: a textured shape inside its own white margin, the
         // whole placed on a flat light-grey canvas.
         let (w, h) = (300, 400);
-        let drawing = Region {
-            x: 60,
-            y: 100,
-            width: 160,
-            height: 120,
-        };
-        let shape = Region {
-            x: 90,
-            y: 130,
-            width: 100,
-            height: 60,
-        };
+        let drawing = rect(60, 100, 160, 120);
+        let shape = rect(90, 130, 100, 60);
         let mut px = framed(w, h, shape, [240, 240, 240]);
         for y in drawing.y..drawing.y + drawing.height {
             for x in drawing.x..drawing.x + drawing.width {
@@ -705,12 +661,7 @@ mod tests {
     fn a_noisy_border_widens_the_tolerance() {
         // Bars of 20 +- 7 grey levels (as JPEG leaves them): background,
         // though a flat border would be held to +- 4.
-        let inner = Region {
-            x: 0,
-            y: 40,
-            width: 200,
-            height: 120,
-        };
+        let inner = rect(0, 40, 200, 120);
         let mut px = framed(200, 200, inner, [20, 20, 20]);
         for (i, p) in px.chunks_mut(3).enumerate() {
             let (x, y) = (i % 200, i / 200);
@@ -724,24 +675,21 @@ mod tests {
 
     #[test]
     fn snapping_keeps_margins_and_drops_ringing() {
-        let r = |x, y, width, height| Region {
-            x,
-            y,
-            width,
-            height,
-        };
         // A 40-pixel margin on every side: the tight region.
         assert_eq!(
-            snap(r(60, 100, 160, 120), r(100, 140, 80, 40)),
-            r(60, 100, 160, 120)
+            snap(rect(60, 100, 160, 120), rect(100, 140, 80, 40)),
+            rect(60, 100, 160, 120)
         );
         // Bands of 8 (ringing) on top and left, 40 elsewhere.
         assert_eq!(
-            snap(r(92, 132, 128, 88), r(100, 140, 80, 40)),
-            r(100, 140, 120, 80)
+            snap(rect(92, 132, 128, 88), rect(100, 140, 80, 40)),
+            rect(100, 140, 120, 80)
         );
         // Not nested: the loose region.
-        assert_eq!(snap(r(0, 0, 50, 50), r(40, 40, 50, 50)), r(40, 40, 50, 50));
+        assert_eq!(
+            snap(rect(0, 0, 50, 50), rect(40, 40, 50, 50)),
+            rect(40, 40, 50, 50)
+        );
     }
 
     #[test]
